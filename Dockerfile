@@ -1,0 +1,27 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_MEDIA_ROOT=/var/lib/waypoint/media
+
+RUN groupadd --system waypoint \
+    && useradd --system --gid waypoint --home-dir /app --shell /usr/sbin/nologin waypoint \
+    && mkdir -p /var/lib/waypoint/media /var/lib/waypoint/beat \
+    && chown -R waypoint:waypoint /var/lib/waypoint
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY --chown=waypoint:waypoint . .
+
+# Production storage (hashed, compressed files) is chosen when DEBUG is off; this key
+# exists only for this build step and is never used by a running container.
+RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-build-step-only-0123456789-abcdefghijklmnopqrstuvwxyz \
+    python manage.py collectstatic --noinput
+
+USER waypoint
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

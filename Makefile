@@ -1,0 +1,64 @@
+# Waypoint: the few verbs a newcomer needs.
+#   make run       embedded default (SQLite, eager tasks) with demo data on http://127.0.0.1:8000
+#   make test      the test suite on the embedded default; PYTEST_ARGS="tests/infra -x" to narrow
+#   make test-pg   the same suite on PostgreSQL + Redis (the CI leg)
+#   make worker    a Celery worker (needs REDIS_URL)
+#   make messages  extract and compile Spanish translations
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+CHROMIUM := /usr/bin/chromium
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+PYTEST_ARGS ?=
+
+.PHONY: run test test-pg worker messages check-chromium
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamp files: pip runs again only when a requirements file changes.
+$(VENV)/.installed-runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
+
+run: $(VENV)/.installed-runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Browser tests need Debian's chromium. Locally they are skipped (and we say so);
+# in CI (CI=true) a missing browser is a failure, never a silent skip.
+check-chromium:
+	@if [ -x $(CHROMIUM) ]; then \
+		echo "make: browser tests (tests/e2e) will run with $(CHROMIUM)"; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "make: ERROR: $(CHROMIUM) is missing and CI=true: browser tests cannot be skipped in CI" >&2; \
+		exit 1; \
+	else \
+		echo "make: WARNING: $(CHROMIUM) is missing: browser tests (tests/e2e) will be SKIPPED (apt-get install chromium)"; \
+	fi
+
+test: $(VENV)/.installed-dev check-chromium
+	@echo "make: database=$${DATABASE_URL:-sqlite (embedded default)} broker=$${REDIS_URL:-none (eager tasks)}"
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-pg:
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(MAKE) test
+
+worker: $(VENV)/.installed-runtime
+	@if [ -z "$$REDIS_URL" ]; then \
+		echo "make: REDIS_URL is not set: without a broker tasks run eagerly in the web process, so there is nothing for a worker to do" >&2; \
+		exit 1; \
+	fi
+	$(VENV)/bin/celery -A config worker -l info
+
+messages: $(VENV)/.installed-runtime
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=tests
+	$(PY) manage.py compilemessages -l es --ignore=.venv
