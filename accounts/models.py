@@ -1,0 +1,66 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.DISTRICT_ADMIN)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in. The role says which start page is theirs; what they
+    may see about a student follows from relationships held in roster/."""
+
+    class Role(models.TextChoices):
+        TEACHER = "teacher", _("Teacher")
+        SPECIAL_EDUCATOR = "special_educator", _("Special educator / case manager")
+        SISP = "sisp", _("Specialized instructional support")
+        SCHOOL_LEADER = "school_leader", _("School leader")
+        SPED_DIRECTOR = "sped_director", _("Special education director")
+        DISTRICT_ADMIN = "district_admin", _("District administrator")
+        GUARDIAN = "guardian", _("Parent or guardian")
+        STUDENT = "student", _("Student")
+
+    STAFF_ROLES = frozenset({Role.TEACHER, Role.SPECIAL_EDUCATOR, Role.SISP, Role.SCHOOL_LEADER, Role.SPED_DIRECTOR})
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    role = models.CharField(max_length=32, choices=Role.choices)
+    title = models.CharField(
+        _("job title"), max_length=100, blank=True, help_text=_("For example: Speech-language pathologist")
+    )
+    preferred_language = models.CharField(max_length=8, default="en", choices=[("en", "English"), ("es", "Español")])
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_school_staff(self) -> bool:
+        return self.role in self.STAFF_ROLES

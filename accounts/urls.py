@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    # signing in and out
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-out/", views.sign_out, name="logout"),
+    # passwords
+    path("account/password/", views.password_change, name="password-change"),
+    path("account/password/done/", views.password_change_done, name="password-change-done"),
+    path("password-reset/", views.password_reset, name="password-reset"),
+    path("password-reset/sent/", views.password_reset_done, name="password-reset-done"),
+    path("password-reset/<uidb64>/<token>/", views.password_reset_confirm, name="password-reset-confirm"),
+    path("password-reset/complete/", views.password_reset_complete, name="password-reset-complete"),
+]

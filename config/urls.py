@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Waypoint administration"
+admin.site.site_title = "Waypoint"
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("", include("roster.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,128 @@
+"""THE access policy: who may see and do what for a student.
+
+Every rule lives here, in two forms side by side: a `rules` predicate for one
+student (used by `user.has_perm(perm, student)`) and a queryset for lists
+(`visible_students`). tests/security/test_access_policy.py keeps the two equal,
+user by user. Access follows relationships (enrolment this term, caseload,
+school leadership, district special-education role, guardianship, self),
+never a guessable URL.
+"""
+
+import rules
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Caseload, Enrollment, Guardianship, StaffAssignment, Student, eighteenth_birthday_cutoff
+
+# --- Relationships, for one student -----------------------------------------
+
+
+@rules.predicate
+def teaches(user: User, student: Student) -> bool:
+    today = timezone.localdate()
+    return Enrollment.objects.filter(
+        student=student, section__teachers=user, section__term__start_date__lte=today, section__term__end_date__gte=today
+    ).exists()
+
+
+@rules.predicate
+def has_on_caseload(user: User, student: Student) -> bool:
+    return Caseload.objects.filter(staff=user, student=student, is_active=True).exists()
+
+
+@rules.predicate
+def is_case_manager_of(user: User, student: Student) -> bool:
+    return Caseload.objects.filter(staff=user, student=student, is_active=True, role=Caseload.Role.CASE_MANAGER).exists()
+
+
+@rules.predicate
+def leads_school_of(user: User, student: Student) -> bool:
+    return StaffAssignment.objects.filter(
+        user=user, school_id=student.school_id, role=StaffAssignment.Role.SCHOOL_LEADER
+    ).exists()
+
+
+@rules.predicate
+def directs_special_education_for(user: User, student: Student) -> bool:
+    if not student.has_plan:
+        return False
+    return StaffAssignment.objects.filter(
+        user=user, district_id=student.school.district_id, role=StaffAssignment.Role.SPED_DIRECTOR
+    ).exists()
+
+
+@rules.predicate
+def is_guardian_of(user: User, student: Student) -> bool:
+    # FERPA: rights pass to a student at 18 unless the student is still a dependent.
+    if student.is_adult and not student.is_dependent_adult:
+        return False
+    return Guardianship.objects.filter(
+        guardian=user, student=student, is_active=True, may_access_records=True
+    ).exists()
+
+
+@rules.predicate
+def is_the_student(user: User, student: Student) -> bool:
+    return student.user_id is not None and student.user_id == user.pk
+
+
+works_with = teaches | has_on_caseload | leads_school_of | directs_special_education_for
+special_education_team = has_on_caseload | directs_special_education_for
+can_see_student = works_with | is_guardian_of | is_the_student
+
+# --- Permissions -------------------------------------------------------------
+# roster
+rules.add_perm("roster.view_student", can_see_student)
+# Disability category and evaluation details: special-education team, director, family.
+rules.add_perm("roster.view_restricted", special_education_team | is_guardian_of)
+
+
+# --- The list form ------------------------------------------------------------
+
+
+def visible_students(user: User) -> QuerySet[Student]:
+    """Students `user` may see: the list form of `can_see_student`."""
+    if not user.is_authenticated or not user.is_active:
+        return Student.objects.none()
+    today = timezone.localdate()
+    student = OuterRef("pk")
+    teaches_q = Q(
+        Exists(
+            Enrollment.objects.filter(
+                student=student,
+                section__teachers=user,
+                section__term__start_date__lte=today,
+                section__term__end_date__gte=today,
+            )
+        )
+    )
+    caseload_q = Q(Exists(Caseload.objects.filter(staff=user, student=student, is_active=True)))
+    leader_q = Q(
+        Exists(StaffAssignment.objects.filter(user=user, school=OuterRef("school"), role=StaffAssignment.Role.SCHOOL_LEADER))
+    )
+    director_q = ~Q(plan=Student.Plan.NONE) & Q(
+        Exists(
+            StaffAssignment.objects.filter(
+                user=user, district=OuterRef("school__district"), role=StaffAssignment.Role.SPED_DIRECTOR
+            )
+        )
+    )
+    guardian_q = Q(
+        Exists(Guardianship.objects.filter(guardian=user, student=student, is_active=True, may_access_records=True))
+    ) & (
+        Q(date_of_birth__isnull=True)
+        | Q(date_of_birth__gt=eighteenth_birthday_cutoff(today))
+        | Q(is_dependent_adult=True)
+    )
+    self_q = Q(user=user)
+    return Student.objects.filter(teaches_q | caseload_q | leader_q | director_q | guardian_q | self_q)
+
+
+def district_roles(user: User) -> QuerySet[StaffAssignment]:
+    return StaffAssignment.objects.filter(user=user, school__isnull=True)
+
+
+def administers_district(user: User) -> bool:
+    return StaffAssignment.objects.filter(user=user, role=StaffAssignment.Role.DISTRICT_ADMIN).exists()
