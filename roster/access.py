@@ -8,6 +8,8 @@ school leadership, district special-education role, guardianship, self),
 never a guessable URL.
 """
 
+from functools import wraps
+
 import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -19,7 +21,18 @@ from .models import Caseload, Enrollment, Guardianship, StaffAssignment, Student
 # --- Relationships, for one student -----------------------------------------
 
 
-@rules.predicate
+def about_student(test):
+    """A rules predicate about one student. Without a student (a model-level check such as the
+    admin's has_perm("roster.view_student")) the answer is no."""
+
+    @wraps(test)
+    def predicate(user: User, student: Student | None) -> bool:
+        return student is not None and user.is_authenticated and test(user, student)
+
+    return rules.predicate(predicate)
+
+
+@about_student
 def teaches(user: User, student: Student) -> bool:
     today = timezone.localdate()
     return Enrollment.objects.filter(
@@ -27,24 +40,24 @@ def teaches(user: User, student: Student) -> bool:
     ).exists()
 
 
-@rules.predicate
+@about_student
 def has_on_caseload(user: User, student: Student) -> bool:
     return Caseload.objects.filter(staff=user, student=student, is_active=True).exists()
 
 
-@rules.predicate
+@about_student
 def is_case_manager_of(user: User, student: Student) -> bool:
     return Caseload.objects.filter(staff=user, student=student, is_active=True, role=Caseload.Role.CASE_MANAGER).exists()
 
 
-@rules.predicate
+@about_student
 def leads_school_of(user: User, student: Student) -> bool:
     return StaffAssignment.objects.filter(
         user=user, school_id=student.school_id, role=StaffAssignment.Role.SCHOOL_LEADER
     ).exists()
 
 
-@rules.predicate
+@about_student
 def directs_special_education_for(user: User, student: Student) -> bool:
     if not student.has_plan:
         return False
@@ -53,7 +66,7 @@ def directs_special_education_for(user: User, student: Student) -> bool:
     ).exists()
 
 
-@rules.predicate
+@about_student
 def is_guardian_of(user: User, student: Student) -> bool:
     # FERPA: rights pass to a student at 18 unless the student is still a dependent.
     if student.is_adult and not student.is_dependent_adult:
@@ -63,7 +76,7 @@ def is_guardian_of(user: User, student: Student) -> bool:
     ).exists()
 
 
-@rules.predicate
+@about_student
 def is_the_student(user: User, student: Student) -> bool:
     return student.user_id is not None and student.user_id == user.pk
 

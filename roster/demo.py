@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from accounts.models import User
@@ -56,9 +57,21 @@ def _account(spec: DemoAccount) -> User:
     )
     if created:
         user.set_password(settings.WAYPOINT_DEMO_PASSWORD)
-        user.is_staff = user.is_superuser = spec.role == User.Role.DISTRICT_ADMIN
         user.save()
+    if spec.role == User.Role.DISTRICT_ADMIN:
+        _make_site_administrator(user)
     return user
+
+
+def _make_site_administrator(user: User) -> None:
+    """The district administrator runs the admin site through model permissions, not superuser
+    powers: a superuser passes every has_perm(), and the student door must stay theirs to decide."""
+    group, _ = Group.objects.get_or_create(name="District administrators")
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=["accounts", "roster"]))
+    user.groups.add(group)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
 
 
 def _term(district: District, today: date) -> Term:

@@ -1,0 +1,87 @@
+"""The access matrix (quality.md T1.1, T1.2): every named route, every demo principal.
+
+Principals are the 10 demo accounts plus anonymous. Subject students, from the demo district:
+- "maya":         IEP, school 1; student@demo.test herself, parent@'s child, on casemanager@'s
+                  and slp@'s caseload, in teacher@'s and casemanager@'s classes.
+- "other_family": no plan, school 1, parent2@'s child, in teacher@'s classes.
+- "other_school": no plan, school 2, in teacher2@'s classes.
+
+A student route lists the principals allowed to act (`allowed`); the expected status follows:
+anonymous -> 302 to sign in; cannot see the student -> 404; sees but not allowed -> 403; allowed -> `ok`.
+Any other route lists its status per principal (`expect`, default `other`), anonymous -> 302
+unless given. A route missing here, or an entry with no route, fails the suite.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+PRINCIPALS = [
+    "anonymous", "admin", "director", "principal", "teacher", "teacher2",
+    "casemanager", "slp", "parent", "parent2", "student",
+]
+SUBJECTS = ["maya", "other_family", "other_school"]
+
+# Who can see which subject at all (roster/access.py, applied to the demo district).
+SEES = {
+    "admin": set(),
+    "director": {"maya"},
+    "principal": {"maya", "other_family"},
+    "teacher": {"maya", "other_family"},
+    "teacher2": {"other_school"},
+    "casemanager": {"maya", "other_family"},
+    "slp": {"maya"},
+    "parent": {"maya"},
+    "parent2": {"other_family"},
+    "student": {"maya"},
+}
+
+STAFF = {"director", "principal", "teacher", "teacher2", "casemanager", "slp"}
+EVERYONE_WHO_SEES = set(SEES)
+SPECIAL_EDUCATION_TEAM = {"casemanager", "slp", "director"}
+
+
+@dataclass(frozen=True)
+class StudentRoute:
+    allowed: set[str]
+    ok: int = 200
+    method: str = "GET"
+    extra_kwargs: Callable[[dict], dict] | None = None  # world -> kwargs beyond student_id
+
+
+@dataclass(frozen=True)
+class Route:
+    expect: dict[str, int] = field(default_factory=dict)
+    other: int = 403
+    anonymous: int = 302
+    kwargs: Callable[[dict], dict] | None = None
+    query: str = ""
+
+
+def only(principals: set[str], status: int = 200, other: int = 403) -> Route:
+    return Route(expect={p: status for p in principals}, other=other)
+
+
+SIGNED_IN = set(PRINCIPALS) - {"anonymous"}
+
+MATRIX: dict[str, StudentRoute | Route] = {
+    # accounts
+    "accounts:home": Route(expect={p: 302 for p in SIGNED_IN}),
+    "accounts:login": Route(expect={p: 302 for p in SIGNED_IN}, anonymous=200),
+    "accounts:logout": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
+    "accounts:password-change": only(SIGNED_IN),
+    "accounts:password-change-done": only(SIGNED_IN),
+    "accounts:password-reset": Route(other=200, anonymous=200),
+    "accounts:password-reset-done": Route(other=200, anonymous=200),
+    "accounts:password-reset-confirm": Route(other=200, anonymous=200, kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}),
+    "accounts:password-reset-complete": Route(other=200, anonymous=200),
+    # roster
+    "roster:staff-home": only(STAFF),
+    "roster:student-list": only(STAFF),
+    "roster:family-home": only({"parent", "parent2"}),
+    "roster:student-home": Route(expect={"student": 302}),
+    "roster:district-overview": only({"admin"}),
+    "roster:student-detail": StudentRoute(allowed=EVERYONE_WHO_SEES),
+}
+
+# The Django admin: staff accounts only; everyone else is sent to the admin's own sign-in.
+ADMIN_NAMESPACE = "admin"

@@ -1,0 +1,96 @@
+"""T1.1 route coverage and T1.2 the GET matrix, on the demo district."""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from roster.models import Student
+
+from .matrix import ADMIN_NAMESPACE, MATRIX, PRINCIPALS, SEES, SUBJECTS, Route, StudentRoute
+
+pytestmark = pytest.mark.django_db
+
+SUBJECT_SOURCED_IDS = {"maya": "demo-student-00", "other_family": "demo-student-02", "other_school": "demo-student-41"}
+
+
+def route_names(resolver=None, namespace: str = "") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= route_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+def test_every_route_is_in_the_matrix_and_no_entry_is_stale():
+    names = {n for n in route_names() if not n.startswith(f"{ADMIN_NAMESPACE}:")}
+    assert sorted(names - set(MATRIX)) == [], "routes missing from tests/security/matrix.py"
+    assert sorted(set(MATRIX) - names) == [], "matrix entries with no route"
+
+
+def expected_student_status(entry: StudentRoute, principal: str, subject: str) -> int:
+    if principal == "anonymous":
+        return 302
+    if subject not in SEES[principal]:
+        return 404
+    return entry.ok if principal in entry.allowed else 403
+
+
+def expected_status(entry: Route, principal: str) -> int:
+    if principal == "anonymous":
+        return entry.anonymous
+    return entry.expect.get(principal, entry.other)
+
+
+@pytest.fixture
+def world(demo):
+    students = {key: Student.objects.get(sourced_id=sid) for key, sid in SUBJECT_SOURCED_IDS.items()}
+    accounts = {email.split("@")[0]: user for email, user in demo.items()}
+    return {"students": students, "accounts": accounts}
+
+
+def client_for(world, principal: str) -> Client:
+    client = Client()
+    if principal != "anonymous":
+        client.force_login(world["accounts"][principal])
+    return client
+
+
+def test_matrix_get_statuses(world):
+    """T1.2: every route x 11 principals (x 3 subjects for student routes), 0 unexpected statuses."""
+    clients = {p: client_for(world, p) for p in PRINCIPALS}
+    unexpected, requests = [], 0
+    for name, entry in sorted(MATRIX.items()):
+        for principal in PRINCIPALS:
+            if isinstance(entry, StudentRoute):
+                for subject in SUBJECTS:
+                    student = world["students"][subject]
+                    kwargs = {"student_id": student.uuid, **(entry.extra_kwargs(world, student) if entry.extra_kwargs else {})}
+                    url = reverse(name, kwargs=kwargs)
+                    response = getattr(clients[principal], entry.method.lower())(url)
+                    requests += 1
+                    want = expected_student_status(entry, principal, subject)
+                    if response.status_code != want:
+                        unexpected.append((name, principal, subject, response.status_code, want))
+            else:
+                url = reverse(name, kwargs=entry.kwargs(world) if entry.kwargs else None) + entry.query
+                response = clients[principal].get(url)
+                requests += 1
+                want = expected_status(entry, principal)
+                if response.status_code != want:
+                    unexpected.append((name, principal, "-", response.status_code, want))
+    print(f"access matrix: {len(MATRIX)} routes, {requests} requests")
+    assert unexpected == []
+
+
+@pytest.mark.parametrize("principal", ["teacher", "parent", "director", "anonymous"])
+def test_admin_site_is_closed_to_everyone_but_the_district_admin(world, principal):
+    response = client_for(world, principal).get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("admin:login"))
+
+
+def test_admin_site_opens_for_the_district_admin(world):
+    assert client_for(world, "admin").get(reverse("admin:index")).status_code == 200
