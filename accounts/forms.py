@@ -20,3 +20,7 @@ class SignInForm(AuthenticationForm):
         "invalid_login": _("That email and password do not match an account. Check both and try again."),
         "inactive": _("That email and password do not match an account. Check both and try again."),
     }
+
+    def clean_username(self) -> str:
+        # Emails are stored in lower case; people type them any way.
+        return self.cleaned_data["username"].strip().lower()

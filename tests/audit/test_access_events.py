@@ -1,0 +1,98 @@
+"""T2: the door writes exactly one AccessEvent per student request, allowed or denied, and fails closed."""
+
+import pytest
+from django.db import DatabaseError, connection
+from django.test import Client
+from django.urls import reverse
+
+from audit.models import AccessEvent, AppendOnlyError
+from roster.models import Student
+from tests.security.matrix import MATRIX, SEES, StudentRoute
+
+pytestmark = pytest.mark.django_db
+
+STUDENT_ROUTES = sorted(name for name, entry in MATRIX.items() if isinstance(entry, StudentRoute))
+
+
+@pytest.fixture
+def maya(demo):
+    return Student.objects.get(sourced_id="demo-student-00")
+
+
+def _url(name, student, world=None):
+    entry = MATRIX[name]
+    extra = entry.extra_kwargs({"students": {"maya": student}}, student) if entry.extra_kwargs else {}
+    return reverse(name, kwargs={"student_id": student.uuid, **extra})
+
+
+@pytest.mark.parametrize("route", STUDENT_ROUTES)
+def test_each_student_route_writes_exactly_one_event_when_allowed(demo, maya, route):
+    entry = MATRIX[route]
+    principal = sorted(p for p in entry.allowed if "maya" in SEES[p])[0]
+    client = Client()
+    client.force_login(demo[f"{principal}@demo.test"])
+    before = AccessEvent.objects.count()
+    response = getattr(client, entry.method.lower())(_url(route, maya))
+    assert response.status_code == entry.ok
+    events = list(AccessEvent.objects.order_by("pk")[before:])
+    assert [(e.user, e.student, e.route_name, e.outcome) for e in events] == [
+        (demo[f"{principal}@demo.test"], maya, route, "allowed")
+    ]
+    assert events[0].ip_address == "127.0.0.1"
+
+
+@pytest.mark.parametrize("route", STUDENT_ROUTES)
+def test_each_student_route_writes_one_denied_event_for_an_outsider(demo, maya, route):
+    client = Client()
+    client.force_login(demo["teacher2@demo.test"])
+    response = getattr(client, MATRIX[route].method.lower())(_url(route, maya))
+    assert response.status_code == 404
+    assert list(AccessEvent.objects.values_list("user__email", "student", "outcome")) == [("teacher2@demo.test", maya.pk, "denied")]
+
+
+def test_door_fails_closed_when_the_event_cannot_be_written(demo, maya, monkeypatch):
+    """T2.2: no event, no data."""
+
+    def broken(**kwargs):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr("roster.decorators.record_access", broken)
+    client = Client(raise_request_exception=False)
+    client.force_login(demo["teacher@demo.test"])
+    response = client.get(reverse("roster:student-detail", args=[maya.uuid]))
+    assert response.status_code == 500
+    assert "Maya" not in response.content.decode()
+
+
+def test_events_cannot_be_changed_or_deleted(demo, maya):
+    """T2.3 (model guard; the PostgreSQL trigger is tested in test_append_only_pg)."""
+    client = Client()
+    client.force_login(demo["teacher@demo.test"])
+    client.get(reverse("roster:student-detail", args=[maya.uuid]))
+    event = AccessEvent.objects.get()
+    event.route_name = "tampered"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    assert AccessEvent.objects.get().route_name == "roster:student-detail"
+
+
+@pytest.mark.pg
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL leg only (the trigger exists only there)")
+def test_append_only_trigger_refuses_update_and_delete_on_postgresql(demo, maya):
+    """T2.3 [pg]: 0 rows altered, even by a bulk queryset call that skips the model."""
+    client = Client()
+    client.force_login(demo["teacher@demo.test"])
+    client.get(reverse("roster:student-detail", args=[maya.uuid]))
+    with pytest.raises(DatabaseError):
+        from django.db import transaction
+
+        with transaction.atomic():
+            AccessEvent.objects.update(route_name="tampered")
+    with pytest.raises(DatabaseError):
+        from django.db import transaction
+
+        with transaction.atomic():
+            AccessEvent.objects.all()._raw_delete(AccessEvent.objects.db)
+    assert list(AccessEvent.objects.values_list("route_name", flat=True)) == ["roster:student-detail"]
