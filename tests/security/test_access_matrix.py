@@ -51,6 +51,26 @@ def world(demo):
     return {"students": students, "accounts": accounts}
 
 
+def header_problems(response) -> list[str]:
+    """T6.1: the security headers every response below 400 must carry."""
+    problems = []
+    csp = response.headers.get("Content-Security-Policy", "")
+    script_src = next((d for d in csp.split(";") if d.strip().startswith("script-src")), "")
+    if not script_src or "unsafe-inline" in script_src or "unsafe-eval" in script_src:
+        problems.append(f"script-src: {script_src!r}")
+    if "frame-ancestors 'none'" not in csp and response.headers.get("X-Frame-Options") != "DENY":
+        problems.append("framing allowed")
+    expected = {
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    problems += [f"{name}: {response.headers.get(name)!r}" for name, value in expected.items() if response.headers.get(name) != value]
+    if response.wsgi_request.user.is_authenticated and "no-store" not in response.headers.get("Cache-Control", ""):
+        problems.append("authenticated page may be cached")
+    return problems
+
+
 def client_for(world, principal: str) -> Client:
     client = Client()
     if principal != "anonymous":
@@ -59,7 +79,8 @@ def client_for(world, principal: str) -> Client:
 
 
 def test_matrix_get_statuses(world):
-    """T1.2: every route x 11 principals (x 3 subjects for student routes), 0 unexpected statuses."""
+    """T1.2 and T6.1: every route x 11 principals (x 3 subjects for student routes), 0 unexpected statuses,
+    and the security headers on every response below 400."""
     clients = {p: client_for(world, p) for p in PRINCIPALS}
     unexpected, requests = [], 0
     for name, entry in sorted(MATRIX.items()):
@@ -74,6 +95,8 @@ def test_matrix_get_statuses(world):
                     want = expected_student_status(entry, principal, subject)
                     if response.status_code != want:
                         unexpected.append((name, principal, subject, response.status_code, want))
+                    if response.status_code < 400 and (problems := header_problems(response)):
+                        unexpected.append((name, principal, subject, "headers", problems))
             else:
                 url = reverse(name, kwargs=entry.kwargs(world) if entry.kwargs else None) + entry.query
                 response = clients[principal].get(url)
@@ -81,6 +104,8 @@ def test_matrix_get_statuses(world):
                 want = expected_status(entry, principal)
                 if response.status_code != want:
                     unexpected.append((name, principal, "-", response.status_code, want))
+                if response.status_code < 400 and (problems := header_problems(response)):
+                    unexpected.append((name, principal, "-", "headers", problems))
     print(f"access matrix: {len(MATRIX)} routes, {requests} requests")
     assert unexpected == []
 

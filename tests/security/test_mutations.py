@@ -1,0 +1,55 @@
+"""T1.3: a POST to any student route by a principal who may not act changes no row; without a CSRF token, 403."""
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import reverse
+
+from audit.models import AccessEvent
+from roster.models import Student
+
+from .matrix import MATRIX, PRINCIPALS, SEES, StudentRoute
+from .test_access_matrix import SUBJECT_SOURCED_IDS
+
+pytestmark = pytest.mark.django_db
+
+# Rows that a denied request is expected to write: its own audit event and the test client's session.
+EXPECTED_WRITES = {AccessEvent, apps.get_model("sessions", "Session")}
+
+
+def row_counts() -> dict[str, int]:
+    return {m._meta.label: m._default_manager.count() for m in apps.get_models() if m not in EXPECTED_WRITES}
+
+
+def test_unauthorised_posts_to_student_routes_change_nothing(demo):
+    students = {key: Student.objects.get(sourced_id=sid) for key, sid in SUBJECT_SOURCED_IDS.items()}
+    accounts = {email.split("@")[0]: user for email, user in demo.items()}
+    before = row_counts()
+    wrong = []
+    for name, entry in sorted(MATRIX.items()):
+        if not isinstance(entry, StudentRoute):
+            continue
+        for principal in PRINCIPALS:
+            for subject, student in students.items():
+                if principal != "anonymous" and subject in SEES[principal] and principal in entry.allowed:
+                    continue  # allowed: not this test's business
+                client = Client()
+                if principal != "anonymous":
+                    client.force_login(accounts[principal])
+                extra = entry.extra_kwargs({"students": students, "accounts": accounts}, student) if entry.extra_kwargs else {}
+                response = client.post(reverse(name, kwargs={"student_id": student.uuid, **extra}), {"text": "x" * 20})
+                if response.status_code not in (302, 403, 404):
+                    wrong.append((name, principal, subject, response.status_code))
+    assert wrong == []
+    assert row_counts() == before
+
+
+def test_post_without_csrf_token_is_refused(demo):
+    maya = Student.objects.get(sourced_id="demo-student-00")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(demo["teacher@demo.test"])
+    for name, entry in MATRIX.items():
+        if isinstance(entry, StudentRoute):
+            extra = entry.extra_kwargs({"students": {"maya": maya}}, maya) if entry.extra_kwargs else {}
+            response = client.post(reverse(name, kwargs={"student_id": maya.uuid, **extra}), {"text": "x"})
+            assert response.status_code == 403, name
