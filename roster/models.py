@@ -22,6 +22,11 @@ def eighteenth_birthday_cutoff(today: date) -> date:
 class District(models.Model):
     name = models.CharField(max_length=200)
     sourced_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    requires_staff_two_factor = models.BooleanField(
+        _("staff must use two-factor sign-in"),
+        default=False,
+        help_text=_("When on, school staff need a code from an authenticator app before they can open student pages."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -232,3 +237,76 @@ class Caseload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} — {self.get_role_display()} for {self.student}"
+
+
+# --- OneRoster import ---------------------------------------------------------
+
+
+class RosterIdentity(models.Model):
+    """The OneRoster sourcedId of a staff member or guardian in one district (students keep theirs on Student).
+
+    Lives here rather than on User because accounts sits below roster: an account
+    knows nothing about districts."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="roster_identities")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_identities")
+    sourced_id = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "sourced_id"], name="one_user_per_sourced_id"),
+            models.UniqueConstraint(fields=["district", "user"], name="one_sourced_id_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sourced_id} → {self.user}"
+
+
+class TeachingEnrollment(models.Model):
+    """A teacher's enrollment in a class as the roster file names it. Section.teachers is kept in step;
+    this row keeps the sourcedId so a delta file can remove that one teacher."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="teaching_enrollments")
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teaching_enrollments")
+    sourced_id = models.CharField(max_length=255, unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.teacher} teaches {self.section}"
+
+
+class ImportRun(models.Model):
+    """One OneRoster import (or dry run): the uploaded package, its progress and its report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        SUCCEEDED = "succeeded", _("Finished")
+        REFUSED = "refused", _("Refused: nothing was changed")
+        FAILED = "failed", _("Stopped by an unexpected error: nothing was changed")
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="import_runs")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    file_name = models.CharField(max_length=255)
+    # The zip itself, so a worker on another machine can read it; emptied once a real import ends.
+    package = models.BinaryField(default=b"", editable=False)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    version = models.CharField(max_length=8, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.REFUSED, self.Status.FAILED}
