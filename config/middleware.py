@@ -1,4 +1,11 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 
 class PrivateCacheMiddleware:
@@ -12,3 +19,27 @@ class PrivateCacheMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class SessionTimeoutMiddleware:
+    """Sign a person out after 30 idle minutes, and 12 hours after signing in (quality.md T5.3).
+
+    The last-seen time is written at most once a minute, so most requests cost no session write.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault("signed_in_at", now)
+            last_seen = request.session.get("last_seen", now)
+            if now - last_seen > settings.WAYPOINT_IDLE_TIMEOUT or now - started > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                messages.info(request, _("You were signed out to keep student records safe. Please sign in again."))
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen >= 60 or "last_seen" not in request.session:
+                request.session["last_seen"] = now
+        return self.get_response(request)
