@@ -74,7 +74,7 @@ class PageProblems:
         page.on("dialog", self._on_dialog)
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.items.append(f"script error on {page.url}: {error}"))
-        page.on("requestfailed", lambda request: self.items.append(f"request failed: {request.url} ({request.failure})"))
+        page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
 
     def _on_dialog(self, dialog) -> None:
@@ -87,6 +87,12 @@ class PageProblems:
             return
         if "Content Security Policy" in message.text or message.type == "error":
             self.items.append(f"console {message.type} on {message.page.url}: {message.text}")
+
+    def _on_request_failed(self, request) -> None:
+        # A navigation that turns into a download (a PDF) is aborted as a page load; that is not a failure.
+        if request.resource_type == "document" and request.failure == "net::ERR_ABORTED":
+            return
+        self.items.append(f"request failed: {request.url} ({request.failure})")
 
     def _on_response(self, response) -> None:
         if response.status >= 400 and response.request.resource_type != "document":

@@ -59,7 +59,11 @@ def crawl(session) -> tuple[list[AxeResult], list[str], set[str], set[str]]:
         try:
             response = page.goto(path)
         except PlaywrightError as error:
-            broken.append(f"{path}: {error.message.splitlines()[0]}")
+            # A file (PDF) is not a page. Error responses render as pages, so a download means the file was served.
+            if "Download is starting" not in error.message:
+                broken.append(f"{path}: {error.message.splitlines()[0]}")
+            continue
+        if response is None:
             continue
         if response.status >= 400:
             broken.append(f"{path}: HTTP {response.status}")
