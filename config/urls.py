@@ -7,5 +7,6 @@ admin.site.site_title = "Waypoint"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("roster.urls")),
+    path("", include("profiles.urls")),
     path("admin/", admin.site.urls),
 ]

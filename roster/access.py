@@ -91,6 +91,104 @@ rules.add_perm("roster.view_student", can_see_student)
 # Disability category and evaluation details: special-education team, director, family.
 rules.add_perm("roster.view_restricted", special_education_team | is_guardian_of)
 
+# profiles
+# A profile page asks several questions about one student (which sections, restricted details,
+# may this person edit). Each predicate above costs a query, so the profile permissions share one
+# query that answers every relationship at once, remembered on the Student instance (the access
+# door loads a fresh one per request). tests/profiles/test_access.py keeps it equal to the
+# predicates above, user by user, on the demo district.
+
+
+def profile_relationships(user: User, student: Student) -> frozenset[str]:
+    memo = student.__dict__.setdefault("_profile_relationships", {})
+    if user.pk not in memo:
+        memo[user.pk] = _relationships_query(user, student)
+    return memo[user.pk]
+
+
+def _relationships_query(user: User, student: Student) -> frozenset[str]:
+    today = timezone.localdate()
+    row = (
+        Student.objects.filter(pk=student.pk)
+        .annotate(
+            teaches=Exists(
+                Enrollment.objects.filter(
+                    student=OuterRef("pk"), section__teachers=user,
+                    section__term__start_date__lte=today, section__term__end_date__gte=today,
+                )
+            ),
+            has_on_caseload=Exists(Caseload.objects.filter(staff=user, student=OuterRef("pk"), is_active=True)),
+            leads_school=Exists(
+                StaffAssignment.objects.filter(user=user, school=OuterRef("school"), role=StaffAssignment.Role.SCHOOL_LEADER)
+            ),
+            directs=Exists(
+                StaffAssignment.objects.filter(
+                    user=user, district=OuterRef("school__district"), role=StaffAssignment.Role.SPED_DIRECTOR
+                )
+            ),
+            guardian=Exists(
+                Guardianship.objects.filter(guardian=user, student=OuterRef("pk"), is_active=True, may_access_records=True)
+            ),
+        )
+        .values("teaches", "has_on_caseload", "leads_school", "directs", "guardian")
+        .first()
+    ) or {}
+    found = {name for name, yes in row.items() if yes}
+    if not student.has_plan:
+        found.discard("directs")
+    if student.is_adult and not student.is_dependent_adult:
+        found.discard("guardian")
+    if student.user_id is not None and student.user_id == user.pk:
+        found.add("self")
+    return frozenset(found)
+
+
+def _profile_relationship(name: str):
+    def test(user: User, student: Student) -> bool:
+        return name in profile_relationships(user, student)
+
+    test.__name__ = f"profile_{name}"
+    return about_student(test)
+
+
+profile_staff = (
+    _profile_relationship("teaches") | _profile_relationship("has_on_caseload")
+    | _profile_relationship("leads_school") | _profile_relationship("directs")
+)  # fmt: skip
+profile_family = _profile_relationship("guardian")
+profile_self = _profile_relationship("self")
+profile_sped_team = _profile_relationship("has_on_caseload") | _profile_relationship("directs")
+
+rules.add_perm("profiles.view", profile_staff | profile_family | profile_self)
+# Section audiences (profiles.models.Visibility): each wider audience includes the narrower one.
+rules.add_perm("profiles.view_staff_only", profile_staff)
+rules.add_perm("profiles.view_family_shared", profile_staff | profile_family)
+rules.add_perm("profiles.view_student_shared", profile_staff | profile_family | profile_self)
+# Disability category and evaluation details: as roster.view_restricted.
+rules.add_perm("profiles.view_restricted", profile_sped_team | profile_family)
+# Edit sections, goals and accommodations: teachers of the student this term, the caseload, the director.
+rules.add_perm("profiles.change", _profile_relationship("teaches") | profile_sped_team)
+# "About me / how I learn best" and their own goals: the student only.
+rules.add_perm("profiles.edit_own_voice", profile_self)
+rules.add_perm("profiles.view_history", profile_staff)
+rules.add_perm("profiles.print_packet", profile_staff)
+rules.add_perm("profiles.meet", profile_staff)
+# iep
+# IEP data: the special-education team, the director, the family and the student; any other staff member
+# (a general education teacher, a principal) only while they sit on the student's current IEP team.
+# Only students with an IEP have IEP pages.
+iep_team = special_education_team | (works_with & is_on_iep_team_of)
+rules.add_perm("iep.view", has_iep & (iep_team | is_guardian_of | is_the_student))
+rules.add_perm("iep.record_progress", has_iep & has_on_caseload)
+rules.add_perm("iep.submit_input", has_iep & (is_guardian_of | has_on_caseload | (works_with & is_on_iep_team_of)))
+rules.add_perm("iep.review_queue", has_iep & (is_case_manager_of | directs_special_education_for))
+# family_portal: the portal's pages are the family's alone; staff post highlights and read the replies.
+rules.add_perm("family_portal.view_child", is_guardian_of)
+rules.add_perm("family_portal.reply", is_guardian_of)
+rules.add_perm("family_portal.send_input", has_iep & is_guardian_of)
+rules.add_perm("family_portal.post_highlight", teaches | has_on_caseload)
+rules.add_perm("family_portal.view_highlight_photo", is_guardian_of | teaches | has_on_caseload)
+
 
 # --- The list form ------------------------------------------------------------
 

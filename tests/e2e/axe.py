@@ -16,9 +16,10 @@ class Violation:
     impact: str
     help: str
     selectors: list[str]
+    detail: str  # axe's explanation for the first element, e.g. the measured contrast ratio
 
     def __str__(self) -> str:
-        return f"{self.rule} ({self.impact}): {self.help} -> {', '.join(self.selectors)}"
+        return f"{self.rule} ({self.impact}): {self.help} [{self.detail}] -> {', '.join(self.selectors)}"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def run_axe(page) -> AxeResult:
             impact=item["impact"] or "",
             help=item["help"],
             selectors=[" ".join(map(str, node["target"])) for node in item["nodes"]],
+            detail=" ".join((item["nodes"][0].get("failureSummary") or "").split()) if item["nodes"] else "",
         )
         for item in raw["violations"]
     ]

@@ -38,6 +38,13 @@ SEES = {
 STAFF = {"director", "principal", "teacher", "teacher2", "casemanager", "slp"}
 EVERYONE_WHO_SEES = set(SEES)
 SPECIAL_EDUCATION_TEAM = {"casemanager", "slp", "director"}
+# profiles.change: teachers of the student this term, the caseload, the director (not the principal).
+PROFILE_EDITORS = {"teacher", "teacher2", "casemanager", "slp", "director"}
+
+
+def _profile_goal(student, owner: str | None = None) -> int:
+    goals = student.profile_goals.order_by("pk")
+    return (goals.filter(owner=owner) if owner else goals).values_list("pk", flat=True)[0]
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,23 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "roster:student-home": Route(expect={"student": 302}),
     "roster:district-overview": only({"admin"}),
     "roster:student-detail": StudentRoute(allowed=EVERYONE_WHO_SEES),
+    # profiles
+    "profiles:detail": StudentRoute(allowed=EVERYONE_WHO_SEES),
+    "profiles:section": StudentRoute(allowed=EVERYONE_WHO_SEES, extra_kwargs=lambda w, s: {"kind": "strengths"}),
+    "profiles:section-edit": StudentRoute(allowed=PROFILE_EDITORS, extra_kwargs=lambda w, s: {"kind": "strengths"}),
+    "profiles:about-me-edit": StudentRoute(allowed={"student"}),
+    "profiles:goal-add": StudentRoute(allowed=PROFILE_EDITORS),
+    "profiles:goal-edit": StudentRoute(allowed=PROFILE_EDITORS, extra_kwargs=lambda w, s: {"goal_id": _profile_goal(s)}),
+    "profiles:my-goal-edit": StudentRoute(allowed={"student"}, extra_kwargs=lambda w, s: {"goal_id": _profile_goal(s, "student")}),
+    "profiles:accommodation-add": StudentRoute(allowed=PROFILE_EDITORS),
+    "profiles:accommodation-edit": StudentRoute(
+        allowed=PROFILE_EDITORS, extra_kwargs=lambda w, s: {"accommodation_id": s.accommodations.values_list("pk", flat=True).first()}
+    ),
+    "profiles:history": StudentRoute(allowed=STAFF),
+    "profiles:packet": StudentRoute(allowed=STAFF),
+    "profiles:packet-pdf": StudentRoute(allowed=STAFF),
+    "profiles:meet": StudentRoute(allowed=STAFF),
+    "profiles:mine": Route(expect={"student": 302}),
 }
 
 # The Django admin: staff accounts only; everyone else is sent to the admin's own sign-in.
