@@ -6,6 +6,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_MEDIA_ROOT=/var/lib/waypoint/media
 
+# Pango and fonts for WeasyPrint (report PDFs).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system waypoint \
     && useradd --system --gid waypoint --home-dir /app --shell /usr/sbin/nologin waypoint \
     && mkdir -p /var/lib/waypoint/media /var/lib/waypoint/beat \
