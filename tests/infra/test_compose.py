@@ -21,6 +21,7 @@ PRODUCTION_REQUIRED = {
     "EMAIL_BACKEND",
     "EMAIL_HOST",
     "EMAIL_PORT",
+    "WAYPOINT_BASE_URL",
 }
 
 @pytest.fixture(scope="module")
