@@ -173,21 +173,6 @@ rules.add_perm("profiles.edit_own_voice", profile_self)
 rules.add_perm("profiles.view_history", profile_staff)
 rules.add_perm("profiles.print_packet", profile_staff)
 rules.add_perm("profiles.meet", profile_staff)
-# iep
-# IEP data: the special-education team, the director, the family and the student; any other staff member
-# (a general education teacher, a principal) only while they sit on the student's current IEP team.
-# Only students with an IEP have IEP pages.
-iep_team = special_education_team | (works_with & is_on_iep_team_of)
-rules.add_perm("iep.view", has_iep & (iep_team | is_guardian_of | is_the_student))
-rules.add_perm("iep.record_progress", has_iep & has_on_caseload)
-rules.add_perm("iep.submit_input", has_iep & (is_guardian_of | has_on_caseload | (works_with & is_on_iep_team_of)))
-rules.add_perm("iep.review_queue", has_iep & (is_case_manager_of | directs_special_education_for))
-# family_portal: the portal's pages are the family's alone; staff post highlights and read the replies.
-rules.add_perm("family_portal.view_child", is_guardian_of)
-rules.add_perm("family_portal.reply", is_guardian_of)
-rules.add_perm("family_portal.send_input", has_iep & is_guardian_of)
-rules.add_perm("family_portal.post_highlight", teaches | has_on_caseload)
-rules.add_perm("family_portal.view_highlight_photo", is_guardian_of | teaches | has_on_caseload)
 
 
 # --- The list form ------------------------------------------------------------
