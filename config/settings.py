@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "roster",
+    "competencies",
     "profiles",
 ]
 

@@ -7,6 +7,7 @@ admin.site.site_title = "Waypoint"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("roster.urls")),
+    path("", include("competencies.urls")),
     path("", include("profiles.urls")),
     path("admin/", admin.site.urls),
 ]

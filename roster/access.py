@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Caseload, Enrollment, Guardianship, StaffAssignment, Student, eighteenth_birthday_cutoff
+from .models import Caseload, Enrollment, Guardianship, Section, StaffAssignment, Student, eighteenth_birthday_cutoff
 
 # --- Relationships, for one student -----------------------------------------
 
@@ -81,6 +81,19 @@ def is_the_student(user: User, student: Student) -> bool:
     return student.user_id is not None and student.user_id == user.pk
 
 
+# About a class rather than a student (competencies: the class mastery grid).
+@rules.predicate
+def teaches_section(user: User, section: Section | None) -> bool:
+    return section is not None and user.is_authenticated and section.teachers.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def leads_school_of_section(user: User, section: Section | None) -> bool:
+    return section is not None and user.is_authenticated and StaffAssignment.objects.filter(
+        user=user, school_id=section.school_id, role=StaffAssignment.Role.SCHOOL_LEADER
+    ).exists()
+
+
 works_with = teaches | has_on_caseload | leads_school_of | directs_special_education_for
 special_education_team = has_on_caseload | directs_special_education_for
 can_see_student = works_with | is_guardian_of | is_the_student
@@ -90,6 +103,12 @@ can_see_student = works_with | is_guardian_of | is_the_student
 rules.add_perm("roster.view_student", can_see_student)
 # Disability category and evaluation details: special-education team, director, family.
 rules.add_perm("roster.view_restricted", special_education_team | is_guardian_of)
+# competencies
+rules.add_perm("competencies.view", can_see_student)
+rules.add_perm("competencies.export", can_see_student)
+rules.add_perm("competencies.record_evidence", teaches | has_on_caseload)
+rules.add_perm("competencies.view_section_grid", teaches_section | leads_school_of_section)
+rules.add_perm("competencies.record_section_evidence", teaches_section)
 
 # profiles
 # A profile page asks several questions about one student (which sections, restricted details,
@@ -222,3 +241,16 @@ def district_roles(user: User) -> QuerySet[StaffAssignment]:
 
 def administers_district(user: User) -> bool:
     return StaffAssignment.objects.filter(user=user, role=StaffAssignment.Role.DISTRICT_ADMIN).exists()
+
+
+# competencies: the list form of competencies.view_section_grid, this term's classes only.
+def grid_sections(user: User) -> QuerySet[Section]:
+    if not user.is_authenticated or not user.is_active:
+        return Section.objects.none()
+    today = timezone.localdate()
+    leads = StaffAssignment.objects.filter(user=user, school=OuterRef("school"), role=StaffAssignment.Role.SCHOOL_LEADER)
+    return Section.objects.filter(
+        Q(Exists(Section.teachers.through.objects.filter(section=OuterRef("pk"), user=user))) | Q(Exists(leads)),
+        term__start_date__lte=today,
+        term__end_date__gte=today,
+    )

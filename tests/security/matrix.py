@@ -70,6 +70,24 @@ def only(principals: set[str], status: int = 200, other: int = 403) -> Route:
 
 SIGNED_IN = set(PRINCIPALS) - {"anonymous"}
 
+# competencies: who may record evidence (teaches | has_on_caseload), and demo objects for URL kwargs.
+EVIDENCE_RECORDERS = {"teacher", "teacher2", "casemanager", "slp"}
+MATH_GRID = {"teacher": 200, "casemanager": 200, "principal": 200, "director": 404, "slp": 404, "teacher2": 404}
+
+
+def _math_section(world) -> dict:
+    from roster.models import Section
+
+    return {"section_id": Section.objects.get(sourced_id="demo-section-math-1").pk}
+
+
+def _class_competency(student) -> dict:
+    from competencies.models import SectionCompetency
+
+    link = SectionCompetency.objects.filter(section__enrollments__student=student).order_by("position", "pk").first()
+    return {"competency_id": link.competency_id}
+
+
 MATRIX: dict[str, StudentRoute | Route] = {
     # accounts
     "accounts:home": Route(expect={p: 302 for p in SIGNED_IN}),
@@ -88,6 +106,16 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "roster:student-home": Route(expect={"student": 302}),
     "roster:district-overview": only({"admin"}),
     "roster:student-detail": StudentRoute(allowed=EVERYONE_WHO_SEES),
+    # competencies (the section grid: the class's teachers and the school leader; other staff 404)
+    "competencies:student-progress": StudentRoute(allowed=EVERYONE_WHO_SEES),
+    "competencies:student-competency": StudentRoute(allowed=EVERYONE_WHO_SEES, extra_kwargs=lambda w, s: _class_competency(s)),
+    "competencies:evidence-new": StudentRoute(allowed=EVIDENCE_RECORDERS),
+    "competencies:mastery-override": StudentRoute(allowed=EVIDENCE_RECORDERS, extra_kwargs=lambda w, s: _class_competency(s)),
+    "competencies:student-evidence-csv": StudentRoute(allowed=EVERYONE_WHO_SEES),
+    "competencies:section-list": only(STAFF),
+    "competencies:section-grid": Route(expect=MATH_GRID, kwargs=_math_section),
+    "competencies:section-evidence": Route(expect={**MATH_GRID, "principal": 403}, kwargs=_math_section),
+    "competencies:section-grid-csv": Route(expect=MATH_GRID, kwargs=_math_section),
     # profiles
     "profiles:detail": StudentRoute(allowed=EVERYONE_WHO_SEES),
     "profiles:section": StudentRoute(allowed=EVERYONE_WHO_SEES, extra_kwargs=lambda w, s: {"kind": "strengths"}),

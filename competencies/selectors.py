@@ -1,0 +1,183 @@
+"""Reads that competencies pages share: scoped by the caller (the access door or grid_sections), already joined."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from roster.access import grid_sections
+from roster.models import Enrollment, Section, Student
+
+from . import graph, mastery
+from .models import Competency, Evidence, Mastery, Prerequisite, ProficiencyLevel, ProficiencyScale, SectionCompetency
+
+
+@dataclass(frozen=True)
+class ScaleInfo:
+    params: mastery.Params
+    levels: list[tuple[int, str]]
+
+    @property
+    def threshold(self) -> Decimal:
+        return self.params.threshold
+
+
+def scale_info(framework_ids: set[int]) -> dict[int, ScaleInfo]:
+    """Each framework's mastery parameters and scale levels, in two queries."""
+    scales = ProficiencyScale.objects.filter(framework_id__in=framework_ids).select_related("framework").prefetch_related(
+        Prefetch("levels", queryset=ProficiencyLevel.objects.order_by("value"))
+    )
+    found = {}
+    for scale in scales:
+        levels = [(level.value, level.label) for level in scale.levels.all()]
+        values = [value for value, _label in levels] or [1, 4]
+        fw = scale.framework
+        params = mastery.Params(
+            method=fw.mastery_method, threshold=scale.mastery_threshold, scale_min=Decimal(min(values)),
+            scale_max=Decimal(max(values)), decay_weight=fw.decay_weight, n_times=fw.n_times, min_evidence=fw.min_evidence,
+        )
+        found[fw.pk] = ScaleInfo(params=params, levels=levels)
+    return found
+
+
+# --- what a cell shows -------------------------------------------------------------
+
+MASTERED, NEAR, BEGINNING, NOT_ENOUGH, NO_EVIDENCE = "mastered", "near", "beginning", "not-enough", "none"
+
+
+@dataclass(frozen=True)
+class Cell:
+    state: str
+    value: Decimal | None
+    level: tuple[int, str] | None
+    overridden: bool
+    evidence_count: int
+
+
+def cell_for(row: Mastery | None, info: ScaleInfo) -> Cell:
+    if row is None or row.evidence_count == 0:
+        return Cell(NO_EVIDENCE, None, None, False, 0)
+    value = row.effective_value
+    if value is None:
+        return Cell(NOT_ENOUGH, None, None, False, row.evidence_count)
+    if row.effective_is_mastered:
+        state = MASTERED
+    elif value >= info.threshold - 1:
+        state = NEAR
+    else:
+        state = BEGINNING
+    return Cell(state, value, mastery.level_for(value, info.levels), row.is_overridden, row.evidence_count)
+
+
+def root_of(competency: Competency) -> Competency:
+    """The top of the competency's branch (its domain), from ancestors loaded with select_related."""
+    node = competency
+    while node.parent_id is not None and Competency.parent.is_cached(node):
+        node = node.parent
+    return node
+
+
+# --- the class grid ------------------------------------------------------------------
+
+
+def sections_for_grids(user: User) -> QuerySet[Section]:
+    return grid_sections(user).select_related("school", "term").order_by("school__name", "period", "name")
+
+
+def section_grid(*, section: Section, domain_id: int | None = None) -> dict:
+    """Students by competencies for one class, in a fixed number of queries whatever its size."""
+    students = [e.student for e in Enrollment.objects.filter(section=section).select_related("student")
+                .order_by("student__last_name", "student__first_name", "student__pk")]
+    links = list(SectionCompetency.objects.filter(section=section, competency__is_retired=False)
+                 .select_related("competency__parent__parent__parent").order_by("position", "pk"))
+    all_competencies = [link.competency for link in links]
+    domains = {}
+    for competency in all_competencies:
+        root = root_of(competency)
+        domains.setdefault(root.pk, root)
+    competencies = [c for c in all_competencies if domain_id is None or root_of(c).pk == domain_id]
+    stored = {(m.student_id, m.competency_id): m for m in Mastery.objects.filter(
+        student__in=[s.pk for s in students], competency__in=[c.pk for c in competencies])}
+    info = scale_info({c.framework_id for c in competencies})
+    rows = [
+        (student, [(competency, cell_for(stored.get((student.pk, competency.pk)), info[competency.framework_id]))
+                   for competency in competencies])
+        for student in students
+    ]
+    totals = [(c, sum(1 for _s, cells in rows if cells[i][1].state == MASTERED)) for i, c in enumerate(competencies)]
+    return {"students": students, "competencies": competencies, "rows": rows, "domains": list(domains.values()),
+            "totals": totals, "levels": next(iter(info.values())).levels if info else [],
+            "threshold": next(iter(info.values())).threshold if info else None}
+
+
+def section_competency(*, section: Section, competency_id: int) -> Competency | None:
+    link = SectionCompetency.objects.filter(section=section, competency_id=competency_id, competency__is_retired=False).select_related(
+        "competency").first()
+    return link.competency if link else None
+
+
+# --- one student ----------------------------------------------------------------------
+
+
+def student_progression(student: Student) -> dict:
+    """The student's classes this term, each with its competencies, mastery, credit and what is next."""
+    today = timezone.localdate()
+    sections = list(Section.objects.filter(enrollments__student=student, term__start_date__lte=today, term__end_date__gte=today)
+                    .order_by("period", "name"))
+    links = list(SectionCompetency.objects.filter(section__in=sections, competency__is_retired=False)
+                 .select_related("competency").order_by("position", "pk"))
+    competency_ids = {link.competency_id for link in links}
+    edges = list(Prerequisite.objects.filter(competency__in=competency_ids).values_list("prerequisite_id", "competency_id"))
+    # One query for the class's competencies and the prerequisites they need (possibly from elsewhere).
+    stored = {m.competency_id: m for m in Mastery.objects.filter(student=student, competency__in=competency_ids | {a for a, _b in edges})}
+    mastered_elsewhere = {pk for pk, m in stored.items() if pk not in competency_ids and m.effective_is_mastered}
+    info = scale_info({link.competency.framework_id for link in links})
+    by_section = defaultdict(list)
+    for link in links:
+        by_section[link.section_id].append(link.competency)
+    courses = []
+    for section in sections:
+        competencies = by_section[section.pk]
+        cells = [(c, cell_for(stored.get(c.pk), info[c.framework_id])) for c in competencies]
+        mastered = {c.pk for c, cell in cells if cell.state == MASTERED} | mastered_elsewhere
+        ready = set(graph.ready_to_learn([c.pk for c in competencies], edges, mastered))
+        courses.append({
+            "section": section, "cells": cells, "ready": [c for c in competencies if c.pk in ready],
+            "mastered_count": sum(1 for _c, cell in cells if cell.state == MASTERED),
+            "started_count": sum(1 for _c, cell in cells if cell.state not in (MASTERED, NO_EVIDENCE)),
+            "credit_earned": bool(cells) and all(cell.state == MASTERED for _c, cell in cells),
+        })
+    return {"courses": courses, "levels": next(iter(info.values())).levels if info else []}
+
+
+def competency_for_student(student: Student, competency_id: int) -> Competency | None:
+    """A competency the student works on this term or already has evidence on; None otherwise."""
+    today = timezone.localdate()
+    linked = SectionCompetency.objects.filter(
+        competency_id=competency_id, section__enrollments__student=student,
+        section__term__start_date__lte=today, section__term__end_date__gte=today,
+    )
+    candidates = Competency.objects.filter(pk=competency_id).select_related("framework", "parent")
+    return (candidates.filter(pk__in=linked.values("competency_id")) | candidates.filter(evidence__student=student)).distinct().first()
+
+
+def evidence_for(student: Student, competency: Competency) -> list[Evidence]:
+    return list(Evidence.objects.filter(student=student, competency=competency).select_related("recorded_by").order_by("observed_on", "pk"))
+
+
+def student_competencies(student: Student) -> QuerySet[Competency]:
+    """Competencies of the student's classes this term: what a teacher may record evidence on."""
+    today = timezone.localdate()
+    return (Competency.objects.filter(
+        is_retired=False, section_links__section__enrollments__student=student,
+        section_links__section__term__start_date__lte=today, section_links__section__term__end_date__gte=today,
+    ).distinct().order_by("framework", "position", "pk"))
+
+
+def student_evidence_rows(student: Student) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(student=student).select_related("competency", "recorded_by").order_by("observed_on", "pk")

@@ -1,0 +1,269 @@
+"""Every write that matters in competencies: evidence, mastery, prerequisites, CASE import."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from roster.models import Section, Student
+
+from . import mastery
+from .graph import find_cycle
+from .importers import case
+from .models import Competency, Evidence, ImportJob, Mastery, Prerequisite, SectionCompetency
+from .selectors import scale_info
+from .signals import mastery_changed
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One student's result in a bulk entry."""
+
+    student: Student
+    score: Decimal
+    demonstration: str
+    accommodations: tuple[str, ...] = ()
+
+
+# --- evidence -----------------------------------------------------------------
+
+
+def _check_result(*, competency: Competency, score: Decimal, observed_on: date, levels: Sequence[tuple[int, str]]) -> None:
+    if competency.is_retired:
+        raise ValidationError(_("%(code)s is no longer part of its framework.") % {"code": competency.short_code or competency.pk})
+    values = [value for value, _label in levels]
+    if not values or not min(values) <= score <= max(values):
+        raise ValidationError(
+            _("The level must be on the scale, from %(low)s to %(high)s.") % {"low": min(values, default=0), "high": max(values, default=0)}
+        )
+    if observed_on > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+
+
+@transaction.atomic
+def record_evidence(
+    *, student: Student, competencies: Sequence[Competency], score: Decimal, observed_on: date, kind: str,
+    demonstration: str, accommodations: Iterable[str] = (), note: str = "", recorded_by: User,
+) -> list[Evidence]:
+    """One result of one student on one or more competencies.
+
+    - checks each competency is current and the level is on its framework's scale, the date not ahead
+    - saves the evidence rows, recomputes the stored mastery, tells higher apps after commit
+    """
+    info = scale_info({c.framework_id for c in competencies})
+    for competency in competencies:
+        _check_result(competency=competency, score=score, observed_on=observed_on, levels=info[competency.framework_id].levels)
+    rows = Evidence.objects.bulk_create(
+        Evidence(student=student, competency=competency, score=score, observed_on=observed_on, kind=kind,
+                 demonstration=demonstration, accommodations=sorted(set(accommodations)), note=note, recorded_by=recorded_by)
+        for competency in competencies
+    )
+    recompute_mastery(pairs=[(student.pk, c.pk) for c in competencies])
+    return rows
+
+
+@transaction.atomic
+def record_section_evidence(
+    *, section: Section, competency: Competency, entries: Sequence[Entry], observed_on: date, kind: str, recorded_by: User,
+) -> list[Evidence]:
+    """One assessment of many students of a class on one competency, in one transaction.
+
+    - refuses students not enrolled in the class and competencies the class is not linked to
+    - a bounded number of queries whatever the class size (bulk insert, set-based recompute)
+    """
+    if not SectionCompetency.objects.filter(section=section, competency=competency).exists():
+        raise ValidationError(_("This class is not working on that competency."))
+    enrolled = set(section.enrollments.values_list("student_id", flat=True))
+    if any(entry.student.pk not in enrolled for entry in entries):
+        raise ValidationError(_("Results can only be recorded for students in this class."))
+    if not entries:
+        raise ValidationError(_("Enter a level for at least one student."))
+    levels = scale_info({competency.framework_id})[competency.framework_id].levels
+    for entry in entries:
+        _check_result(competency=competency, score=entry.score, observed_on=observed_on, levels=levels)
+    rows = Evidence.objects.bulk_create(
+        Evidence(student=entry.student, competency=competency, score=entry.score, observed_on=observed_on, kind=kind,
+                 demonstration=entry.demonstration, accommodations=sorted(set(entry.accommodations)), recorded_by=recorded_by)
+        for entry in entries
+    )
+    recompute_mastery(pairs=[(entry.student.pk, competency.pk) for entry in entries])
+    return rows
+
+
+# --- mastery ------------------------------------------------------------------
+
+
+@transaction.atomic
+def recompute_mastery(*, pairs: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
+    """Recompute stored mastery for (student_id, competency_id) pairs with set-based queries.
+
+    - one query for the evidence, one for the rows already stored, one upsert
+    - returns {student_id: competency ids whose value or mastered state changed} and sends
+      mastery_changed for them after commit
+    """
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    student_ids, competency_ids = {s for s, _c in pairs}, {c for _s, c in pairs}
+    frameworks = dict(Competency.objects.filter(pk__in=competency_ids).values_list("pk", "framework_id"))
+    info = scale_info(set(frameworks.values()))
+    scores = defaultdict(list)
+    evidence = Evidence.objects.filter(student_id__in=student_ids, competency_id__in=competency_ids).order_by("observed_on", "pk")
+    for student_id, competency_id, score in evidence.values_list("student_id", "competency_id", "score"):
+        if (student_id, competency_id) in pairs:
+            scores[student_id, competency_id].append(score)
+    before = {(m.student_id, m.competency_id): m for m in
+              Mastery.objects.filter(student_id__in=student_ids, competency_id__in=competency_ids)}
+    return _store(pairs, scores, frameworks, info, before)
+
+
+def _store(pairs, scores, frameworks, info, before) -> dict[int, set[int]]:
+    now, rows, changed = timezone.now(), [], defaultdict(set)
+    for student_id, competency_id in pairs:
+        params = info[frameworks[competency_id]].params
+        result = mastery.compute(scores.get((student_id, competency_id), []), params)
+        old = before.get((student_id, competency_id))
+        if old is None or old.value != result.value or old.is_mastered != result.is_mastered or old.params != params.as_json():
+            changed[student_id].add(competency_id)
+        rows.append(Mastery(student_id=student_id, competency_id=competency_id, value=result.value, is_mastered=result.is_mastered,
+                            evidence_count=result.evidence_count, method=params.method, params=params.as_json(), computed_at=now))
+    Mastery.objects.bulk_create(
+        rows, batch_size=500, update_conflicts=True, unique_fields=["student", "competency"],
+        update_fields=["value", "is_mastered", "evidence_count", "method", "params", "computed_at"],
+    )
+    _announce(changed)
+    return dict(changed)
+
+
+def _announce(changed: dict[int, set[int]]) -> None:
+    if not changed:
+        return
+    pairs = [(s, c) for s, ids in changed.items() for c in ids]
+
+    def send():
+        mastered = set(Mastery.objects.filter(student_id__in=changed, competency_id__in={c for _s, c in pairs}, is_mastered=True)
+                       .values_list("student_id", "competency_id"))
+        for student_id, ids in changed.items():
+            mastery_changed.send(sender=Mastery, student_id=student_id, competency_ids=sorted(ids),
+                                 mastered_ids=sorted(c for c in ids if (student_id, c) in mastered))
+
+    transaction.on_commit(send, robust=True)
+
+
+def recompute_all(*, framework_id: int | None = None, chunk: int = 5000) -> int:
+    """Recompute every stored pair (or one framework's): the command and the bulk task use this."""
+    pairs = Evidence.objects.values_list("student_id", "competency_id").distinct().order_by("student_id", "competency_id")
+    if framework_id is not None:
+        pairs = pairs.filter(competency__framework_id=framework_id)
+    pairs, done = list(pairs), 0
+    for start in range(0, len(pairs), chunk):
+        recompute_mastery(pairs=pairs[start:start + chunk])
+        done += len(pairs[start:start + chunk])
+    return done
+
+
+@transaction.atomic
+def override_mastery(*, student: Student, competency: Competency, value: Decimal | None, reason: str, overridden_by: User) -> Mastery:
+    """A teacher's judgement over the computed value, with a reason; kept in history. None clears it.
+
+    - saves through the model so django-simple-history records who, when and why
+    """
+    info = scale_info({competency.framework_id})[competency.framework_id]
+    if value is not None:
+        _check_result(competency=competency, score=value, observed_on=timezone.localdate(), levels=info.levels)
+        if not reason.strip():
+            raise ValidationError(_("Say why you are changing the level, so the family and the team can see it."))
+    row = Mastery.objects.select_for_update().filter(student=student, competency=competency).first()
+    if row is None:
+        recompute_mastery(pairs=[(student.pk, competency.pk)])
+        row = Mastery.objects.select_for_update().get(student=student, competency=competency)
+    row.override_value = value
+    row.override_reason = reason.strip() if value is not None else ""
+    row.overridden_by = overridden_by if value is not None else None
+    row._history_user = overridden_by
+    row.save()
+    _announce({student.pk: {competency.pk}})
+    return row
+
+
+# --- frameworks -----------------------------------------------------------------
+
+
+@transaction.atomic
+def add_prerequisite(*, prerequisite: Competency, competency: Competency) -> Prerequisite:
+    """`prerequisite` must be mastered before `competency` opens; a loop is refused."""
+    if prerequisite.framework_id != competency.framework_id:
+        raise ValidationError(_("Both competencies must belong to the same framework."))
+    if prerequisite.pk == competency.pk:
+        raise ValidationError(_("A competency cannot be its own prerequisite."))
+    edges = list(Prerequisite.objects.filter(competency__framework_id=competency.framework_id).values_list("prerequisite_id", "competency_id"))
+    cycle = find_cycle([*edges, (prerequisite.pk, competency.pk)])
+    if cycle:
+        codes = dict(Competency.objects.filter(pk__in=cycle).values_list("pk", "code"))
+        raise ValidationError(
+            _("This would make a loop of prerequisites: %(loop)s.") % {"loop": " > ".join(codes[pk] or str(pk) for pk in cycle)}
+        )
+    link, _created = Prerequisite.objects.get_or_create(prerequisite=prerequisite, competency=competency)
+    return link
+
+
+@transaction.atomic
+def link_section_competencies(*, section: Section, competencies: Sequence[Competency]) -> None:
+    """The class works on these competencies, in this order (an existing link keeps its row)."""
+    existing = {link.competency_id: link for link in SectionCompetency.objects.filter(section=section)}
+    for position, competency in enumerate(competencies):
+        link = existing.get(competency.pk)
+        if link is None:
+            SectionCompetency.objects.create(section=section, competency=competency, position=position)
+        elif link.position != position:
+            link.position = position
+            link.save(update_fields=["position"])
+
+
+# --- CASE import ----------------------------------------------------------------
+
+
+def import_case(*, raw: bytes | str) -> tuple:
+    """Check, then write a CASE package in one transaction. Raises case.CaseImportError, writing nothing."""
+    package = case.parse_package(raw)
+    return case.write_package(package)
+
+
+def start_case_import(*, source_name: str, payload: str, created_by: User) -> ImportJob:
+    """Keep the upload in the database, then hand it to a worker after commit."""
+    from .tasks import task_run_case_import
+
+    job = ImportJob.objects.create(source_name=source_name[:300], payload=payload, created_by=created_by)
+    transaction.on_commit(lambda: task_run_case_import.delay(job_id=job.pk), robust=True)
+    return job
+
+
+def run_case_import(*, job: ImportJob) -> None:
+    """Run one job; safe to retry: a job already finished or claimed by another worker is left alone."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(status=ImportJob.Status.CHECKING)
+    if claimed != 1:
+        return
+    try:
+        package = case.parse_package(job.payload)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.WRITING, item_total=len(package.items))
+        framework, summary = case.write_package(package)
+    except case.CaseImportError as error:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=str(error), finished_at=timezone.now())
+        return
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.DONE, framework=framework, summary=summary, payload="", finished_at=timezone.now(),
+        message=_("Imported %(n)d items: %(c)d new, %(u)d changed, %(s)d unchanged.") % {
+            "n": summary["items"], "c": summary["created"], "u": summary["updated"], "s": summary["unchanged"]},
+    )

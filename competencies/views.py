@@ -1,0 +1,193 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import record_access
+from roster.decorators import role_required, student_view
+from roster.models import Section, Student
+
+from . import charts, forms, mastery, selectors, services
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+# --- one student ------------------------------------------------------------------
+
+
+@student_view("competencies.view")
+def student_progress(request: HttpRequest, student: Student) -> HttpResponse:
+    context = {"student": student, "can_record": request.user.has_perm("competencies.record_evidence", student),
+               **selectors.student_progression(student)}
+    return render(request, "competencies/student_progress.html", context)
+
+
+@student_view("competencies.view")
+def student_competency(request: HttpRequest, student: Student, competency_id: int) -> HttpResponse:
+    competency = selectors.competency_for_student(student, competency_id)
+    if competency is None:
+        raise Http404("No such competency for this student")
+    info = selectors.scale_info({competency.framework_id})[competency.framework_id]
+    evidence = selectors.evidence_for(student, competency)
+    scores = [e.score for e in evidence]
+    stored = competency.masteries.filter(student=student).select_related("overridden_by").first()
+    context = {
+        "student": student, "competency": competency, "evidence": evidence, "levels": info.levels,
+        "threshold": info.threshold, "cell": selectors.cell_for(stored, info), "mastery": stored,
+        "explanation": mastery.explain(scores, info.params, info.levels),
+        "chart": charts.build([(e.observed_on, e.score) for e in evidence], levels=info.levels, threshold=info.threshold),
+        "can_record": request.user.has_perm("competencies.record_evidence", student),
+    }
+    return render(request, "competencies/student_competency.html", context)
+
+
+@student_view("competencies.record_evidence")
+def evidence_new(request: HttpRequest, student: Student) -> HttpResponse:
+    competencies = selectors.student_competencies(student)
+    framework_ids = set(competencies.values_list("framework_id", flat=True))
+    info = selectors.scale_info(framework_ids)
+    levels = sorted({level for item in info.values() for level in item.levels})
+    initial = {"competencies": [c] if (c := _int_or_none(request.GET.get("competency"))) else []}
+    form = forms.EvidenceForm(request.POST or None, competencies=competencies, levels=levels, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_evidence(
+                student=student, competencies=list(data["competencies"]), score=data["level"], observed_on=data["observed_on"],
+                kind=data["kind"], demonstration=data["demonstration"], accommodations=data["accommodations"],
+                note=data["note"], recorded_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The result was saved and mastery is up to date."))
+            return redirect("competencies:student-progress", student_id=student.uuid)
+    return render(request, "competencies/evidence_form.html", {"student": student, "form": form, "has_competencies": bool(framework_ids)})
+
+
+@student_view("competencies.record_evidence")
+def mastery_override(request: HttpRequest, student: Student, competency_id: int) -> HttpResponse:
+    competency = selectors.competency_for_student(student, competency_id)
+    if competency is None:
+        raise Http404("No such competency for this student")
+    info = selectors.scale_info({competency.framework_id})[competency.framework_id]
+    stored = competency.masteries.filter(student=student).first()
+    initial = {"level": stored.override_value, "reason": stored.override_reason} if stored else {}
+    form = forms.OverrideForm(request.POST or None, levels=info.levels, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.override_mastery(student=student, competency=competency, value=form.cleaned_data["level"],
+                                      reason=form.cleaned_data["reason"], overridden_by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The level shown was updated."))
+            return redirect("competencies:student-competency", student_id=student.uuid, competency_id=competency.pk)
+    history = stored.history.select_related("history_user").order_by("-history_date")[:10] if stored else []
+    return render(request, "competencies/override_form.html",
+                  {"student": student, "competency": competency, "form": form, "history": history})
+
+
+@student_view("competencies.export")
+def student_evidence_csv(request: HttpRequest, student: Student) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="evidence-{student.uuid}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Date"), _("Code"), _("Competency"), _("Level"), _("Kind of assessment"), _("How the student showed it"),
+                     _("Accommodations used"), _("Recorded by")])
+    for row in selectors.student_evidence_rows(student):
+        writer.writerow([_csv_safe(v) for v in (
+            row.observed_on.isoformat(), row.competency.short_code, row.competency.statement, row.score, row.get_kind_display(),
+            row.get_demonstration_display(), "; ".join(row.accommodation_labels()), str(row.recorded_by or ""))])
+    return response
+
+
+def _csv_safe(value) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
+
+
+# --- classes --------------------------------------------------------------------------
+
+
+def _section(request: HttpRequest, section_id: int, perm: str) -> Section:
+    section = get_object_or_404(selectors.sections_for_grids(request.user), pk=section_id)
+    if not request.user.has_perm(perm, section):
+        raise PermissionDenied
+    return section
+
+
+@role_required(*User.STAFF_ROLES)
+def section_list(request: HttpRequest) -> HttpResponse:
+    sections = list(selectors.sections_for_grids(request.user))
+    return render(request, "competencies/section_list.html", {"sections": sections})
+
+
+@role_required(*User.STAFF_ROLES)
+def section_grid(request: HttpRequest, section_id: int) -> HttpResponse:
+    section = _section(request, section_id, "competencies.view_section_grid")
+    domain_id = _int_or_none(request.GET.get("domain"))
+    context = {"section": section, "domain_id": domain_id, **selectors.section_grid(section=section, domain_id=domain_id),
+               "can_record": request.user.has_perm("competencies.record_section_evidence", section)}
+    template = "competencies/section_grid.html#grid" if is_htmx(request) else "competencies/section_grid.html"
+    return render(request, template, context)
+
+
+@role_required(*User.STAFF_ROLES)
+def section_evidence(request: HttpRequest, section_id: int) -> HttpResponse:
+    section = _section(request, section_id, "competencies.record_section_evidence")
+    grid = selectors.section_grid(section=section)
+    competency = selectors.section_competency(section=section, competency_id=_int_or_none(request.GET.get("competency")))
+    context = {"section": section, "competencies": grid["competencies"], "competency": competency}
+    if competency is None:
+        return render(request, "competencies/section_evidence.html", context)
+    levels = selectors.scale_info({competency.framework_id})[competency.framework_id].levels
+    form = forms.BulkEvidenceForm(request.POST or None, students=grid["students"], levels=levels)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = services.record_section_evidence(
+                section=section, competency=competency, entries=form.entries(), observed_on=form.cleaned_data["observed_on"],
+                kind=form.cleaned_data["kind"], recorded_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved %(n)d results. The grid shows the new mastery.") % {"n": len(rows)})
+            return redirect("competencies:section-grid", section_id=section.pk)
+    return render(request, "competencies/section_evidence.html", {**context, "form": form})
+
+
+@role_required(*User.STAFF_ROLES)
+def section_grid_csv(request: HttpRequest, section_id: int) -> HttpResponse:
+    section = _section(request, section_id, "competencies.view_section_grid")
+    grid = selectors.section_grid(section=section)
+    for student in grid["students"]:  # a disclosure of each student's record (FERPA 99.32)
+        record_access(request=request, student=student, permission="competencies.export", allowed=True)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mastery-class-{section.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Student"), *[c.short_code or c.statement[:40] for c in grid["competencies"]]])
+    for student, cells in grid["rows"]:
+        writer.writerow([_csv_safe(student.display_name),
+                         *[_csv_safe(_cell_text(cell)) for _c, cell in cells]])
+    return response
+
+
+def _cell_text(cell: selectors.Cell) -> str:
+    if cell.state == selectors.NO_EVIDENCE:
+        return ""
+    if cell.state == selectors.NOT_ENOUGH:
+        return _("not enough evidence yet")
+    mark = _("mastered") if cell.state == selectors.MASTERED else _("not yet")
+    return f"{cell.value} {cell.level[1]} ({mark})"
