@@ -20,6 +20,7 @@ class VersionedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False  # the template owns <form> (and its htmx attributes)
+        self.helper.disable_csrf = True  # the template has its own {% csrf_token %}
 
     def clean_base_version(self) -> int:
         return self.cleaned_data["base_version"]
@@ -75,6 +76,7 @@ class GoalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template has its own {% csrf_token %}
 
 
 class StudentGoalForm(GoalForm):
@@ -102,6 +104,7 @@ class AccommodationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template has its own {% csrf_token %}
 
 
 class SinceForm(forms.Form):
