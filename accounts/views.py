@@ -14,7 +14,7 @@ START_PAGES = {
     User.Role.SCHOOL_LEADER: "roster:student-list",
     User.Role.SPED_DIRECTOR: "roster:student-list",
     User.Role.DISTRICT_ADMIN: "roster:district-overview",
-    User.Role.GUARDIAN: "roster:family-home",
+    User.Role.GUARDIAN: "family_portal:home",
     User.Role.STUDENT: "roster:student-home",
 }
 

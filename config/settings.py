@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "roster",
     "competencies",
     "profiles",
+    "family_portal",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "family_portal.middleware.FamilyLanguageMiddleware",  # a parent's chosen language, after sign-in
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -149,6 +152,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 1}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# family_portal: the weekly digest, Monday morning; the unique (family, week) row makes a second run send nothing.
+CELERY_BEAT_SCHEDULE = {
+    "family_portal: weekly digest": {"task": "family_portal.send_weekly_digests", "schedule": crontab(minute=0, hour=7, day_of_week=1)},
+    "family_portal: resend pending highlight emails": {"task": "family_portal.sweep_outbox", "schedule": 300.0},
+}
 
 # --- Accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

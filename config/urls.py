@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("roster.urls")),
     path("", include("competencies.urls")),
     path("", include("profiles.urls")),
+    path("", include("family_portal.urls")),
     path("admin/", admin.site.urls),
 ]

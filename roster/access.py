@@ -192,6 +192,13 @@ rules.add_perm("profiles.edit_own_voice", profile_self)
 rules.add_perm("profiles.view_history", profile_staff)
 rules.add_perm("profiles.print_packet", profile_staff)
 rules.add_perm("profiles.meet", profile_staff)
+# family_portal: the portal's pages are the family's alone; staff post highlights and read the replies.
+rules.add_perm("family_portal.view_child", is_guardian_of)
+rules.add_perm("family_portal.reply", is_guardian_of)
+rules.add_perm("family_portal.send_input", has_iep & is_guardian_of)
+rules.add_perm("family_portal.view_reports", has_iep & is_guardian_of)
+rules.add_perm("family_portal.post_highlight", teaches | has_on_caseload)
+rules.add_perm("family_portal.view_highlight_photo", is_guardian_of | teaches | has_on_caseload)
 
 
 # --- The list form ------------------------------------------------------------

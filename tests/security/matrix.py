@@ -46,6 +46,12 @@ def _profile_goal(student, owner: str | None = None) -> int:
     goals = student.profile_goals.order_by("pk")
     return (goals.filter(owner=owner) if owner else goals).values_list("pk", flat=True)[0]
 
+# family_portal: the parents, and who posts highlights (teaches | has_on_caseload).
+FAMILIES = {"parent", "parent2"}
+HIGHLIGHT_POSTERS = {"teacher", "teacher2", "casemanager", "slp"}
+def _highlight(student) -> dict:
+    """A highlight with a photo about the subject (family_portal/demo.py gives each subject one)."""
+    return {"highlight_id": student.highlights.exclude(photo="").order_by("pk").values_list("pk", flat=True).first() or 0}
 
 @dataclass(frozen=True)
 class StudentRoute:
@@ -133,6 +139,23 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "profiles:packet-pdf": StudentRoute(allowed=STAFF),
     "profiles:meet": StudentRoute(allowed=STAFF),
     "profiles:mine": Route(expect={"student": 302}),
+    # family_portal: the family's pages are the parents' alone (staff who see the child get 403);
+    # staff who teach the child or have them on caseload post highlights and see the family's replies.
+    "family_portal:home": only(FAMILIES),
+    "family_portal:welcome": only(FAMILIES),
+    "family_portal:preferences": only(FAMILIES),
+    "family_portal:language": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
+    "family_portal:child": StudentRoute(allowed=FAMILIES),
+    "family_portal:highlight-reply": StudentRoute(allowed=FAMILIES, ok=405, extra_kwargs=lambda w, s: _highlight(s)),
+    "family_portal:highlight-photo": StudentRoute(allowed=FAMILIES | HIGHLIGHT_POSTERS, extra_kwargs=lambda w, s: _highlight(s)),
+    "family_portal:report-pdf": StudentRoute(allowed=FAMILIES, subjects=IEP_SUBJECTS,
+                                             extra_kwargs=lambda w, s: {"report_id": _iep_report(s)}),
+    "family_portal:input-list": StudentRoute(allowed=FAMILIES),
+    "family_portal:input-new": StudentRoute(allowed=FAMILIES, subjects=IEP_SUBJECTS),
+    "family_portal:input-sent": StudentRoute(allowed=FAMILIES, subjects=IEP_SUBJECTS,
+                                             extra_kwargs=lambda w, s: {"input_id": _iep_input(s)}),
+    "family_portal:access-record": StudentRoute(allowed=FAMILIES),
+    "family_portal:student-highlights": StudentRoute(allowed=HIGHLIGHT_POSTERS),
 }
 
 # The Django admin: staff accounts only; everyone else is sent to the admin's own sign-in.

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FamilyPortalConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "family_portal"
+    verbose_name = "Family portal"

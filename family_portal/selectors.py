@@ -1,0 +1,210 @@
+"""Reads the family portal's pages share, scoped to the viewer and already joined.
+
+Pages about one child have passed the access door (roster.decorators.student_view) first; the
+selectors here only gather what a family may read, through the other apps' own selectors."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import AccessEvent
+from competencies import mastery as mastery_rules
+from competencies import selectors as competency_selectors
+from competencies.models import Evidence, Mastery
+from iep import selectors as iep_selectors
+from iep.models import IEPInput, ProgressReport
+from profiles import selectors as profile_selectors
+from profiles.models import ProfileSection
+from roster.models import Guardianship, Student, Term
+from roster.selectors import children_of
+
+from . import progress
+from .models import Highlight, HighlightReply
+
+SCHOOL_ROLES = [*User.STAFF_ROLES, User.Role.DISTRICT_ADMIN]
+
+
+def children_for(user: User) -> list[Student]:
+    """A parent's children whose records they may see, in name order (roster's policy decides which)."""
+    return list(children_of(user).order_by("first_name", "last_name", "pk"))
+
+
+def highlights_for(student: Student) -> QuerySet[Highlight]:
+    """A child's highlights, newest first, each with its author and its replies (two queries in all)."""
+    replies = Prefetch("replies", queryset=HighlightReply.objects.select_related("author").order_by("created_at", "pk"))
+    return Highlight.objects.filter(student=student).select_related("author").prefetch_related(replies)
+
+
+def highlight_of(student: Student, highlight_id: int) -> Highlight | None:
+    return Highlight.objects.filter(student=student, pk=highlight_id).first()
+
+
+# --- The child page -----------------------------------------------------------------------------
+
+WORKING, NEXT = "working", "next"
+
+
+@dataclass
+class Learning:
+    """What the child is learning, in the family's words: started and not mastered yet, then ready to start."""
+
+    working_on: list = field(default_factory=list)  # (competency, course name)
+    up_next: list = field(default_factory=list)
+
+
+def learning_now_and_next(student: Student, limit: int = 6) -> Learning:
+    courses = competency_selectors.student_progression(student)["courses"]
+    learning = Learning()
+    for course in courses:
+        started = {c.pk for c, cell in course["cells"] if cell.state not in (competency_selectors.MASTERED,
+                                                                             competency_selectors.NO_EVIDENCE)}
+        learning.working_on += [(c, course["section"].name) for c, _cell in course["cells"] if c.pk in started]
+        learning.up_next += [(c, course["section"].name) for c in course["ready"] if c.pk not in started]
+    learning.working_on, learning.up_next = learning.working_on[:limit], learning.up_next[:limit]
+    return learning
+
+
+@dataclass
+class MasteredLately:
+    first: date
+    last: date
+    items: list  # (date mastered, competency), newest first
+    chart: progress.BarChart
+
+
+def mastered_lately(student: Student, today: date | None = None) -> MasteredLately:
+    """Competencies mastered during the current term, with the month of each, in three queries
+    whatever the amount of evidence: the term, the mastered rows, their results."""
+    today = today or timezone.localdate()
+    term = Term.objects.current(today).filter(district_id=student.school.district_id).order_by("start_date").first()
+    first = term.start_date if term else today - timedelta(days=90)
+    rows = [m for m in Mastery.objects.filter(student=student).select_related("competency") if m.effective_is_mastered]
+    results = defaultdict(list)
+    for competency_id, day, score in (Evidence.objects.filter(student=student, competency__in=[m.competency_id for m in rows])
+                                      .order_by("observed_on", "pk").values_list("competency_id", "observed_on", "score")):
+        results[competency_id].append((day, score))
+    items = []
+    for row in rows:
+        day = progress.mastered_on(results[row.competency_id], mastery_rules.Params.from_json(row.params))
+        day = day or timezone.localdate(row.computed_at)  # mastered by a teacher's decision
+        if first <= day <= today:
+            items.append((day, row.competency))
+    items.sort(key=lambda item: (item[0], item[1].pk), reverse=True)
+    counts = progress.count_by_month([day for day, _c in items], progress.months_between(first, today))
+    return MasteredLately(first=first, last=today, items=items, chart=progress.bar_chart(counts))
+
+
+ABOUT_KINDS = (ProfileSection.Kind.ABOUT_ME, ProfileSection.Kind.STRENGTHS, ProfileSection.Kind.INTERESTS,
+               *ProfileSection.UDL_KINDS)
+
+
+@dataclass
+class ChildPage:
+    student: Student
+    learning: Learning
+    mastered: MasteredLately
+    about: list  # the child's own words and the shared "how I learn" sections
+    goals: list
+    accommodations: list
+    iep_goals: list
+    has_iep_plan: bool
+    highlights: list
+    reports: list
+
+
+def child_page(student: Student) -> ChildPage:
+    """Everything on a child's page that a family may read. Profile sections come from profiles'
+    family view, which never holds a staff-only section."""
+    shared = profile_selectors.family_view(student)
+    plan = iep_selectors.current_plan(student) if student.plan == Student.Plan.IEP else None
+    return ChildPage(
+        student=student,
+        learning=learning_now_and_next(student),
+        mastered=mastered_lately(student),
+        about=[s for kind in ABOUT_KINDS for s in shared.sections if s.kind == kind],
+        goals=shared.goals,
+        accommodations=shared.accommodations,
+        iep_goals=iep_selectors.goals_with_progress(plan),
+        has_iep_plan=plan is not None,
+        highlights=list(highlights_for(student)[:20]),
+        reports=list(reports_for(student)) if plan is not None else [],
+    )
+
+
+def reports_for(student: Student) -> QuerySet[ProgressReport]:
+    """The child's quarterly progress reports that have a PDF, newest first (iep's own selector)."""
+    return iep_selectors.progress_reports_of(student)
+
+
+# --- Input to the IEP team ---------------------------------------------------------------------
+
+
+def family_inputs(user: User, student: Student) -> QuerySet[IEPInput]:
+    return iep_selectors.inputs_for_family(user, student)
+
+
+# --- Record of access -----------------------------------------------------------------------------
+
+
+def access_record(student: Student) -> QuerySet[AccessEvent]:
+    """Who at school opened or changed this child's record, newest first (FERPA 99.10, 99.32).
+    School staff only: a family's own visits are theirs to know already. One query per page."""
+    return (
+        AccessEvent.objects.filter(student=student, outcome=AccessEvent.Outcome.ALLOWED, user__role__in=SCHOOL_ROLES)
+        .select_related("user")
+        .only("at", "action", "permission", "route_name", "user__first_name", "user__last_name", "user__email",
+              "user__role", "user__title")
+        .order_by("-at", "-pk")
+    )
+
+
+# --- The weekly digest ------------------------------------------------------------------------------
+
+
+@dataclass
+class ChildWeek:
+    student: Student
+    highlights: list = field(default_factory=list)
+    answered: list = field(default_factory=list)
+    reports: list = field(default_factory=list)
+
+
+@dataclass
+class DigestContent:
+    family: User
+    children: list[ChildWeek]
+
+
+def digest_contents(*, family_ids: list[int], week: date) -> dict[int, DigestContent]:
+    """What each family's digest says about the week from `week` (Monday) to Sunday, in five queries
+    for any number of families: highlights, answers from the IEP team, new progress reports."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(week, time.min), tz)
+    end = start + timedelta(days=7)
+    families = {u.pk: u for u in User.objects.filter(pk__in=family_ids)}
+    links = [g for g in Guardianship.objects.filter(guardian_id__in=family_ids, is_active=True, may_access_records=True)
+             .select_related("student").order_by("student__first_name", "student__pk")
+             if not (g.student.is_adult and not g.student.is_dependent_adult)]
+    student_ids = {g.student_id for g in links}
+    highlights = defaultdict(list)
+    for h in Highlight.objects.filter(student__in=student_ids, created_at__gte=start, created_at__lt=end).select_related("author"):
+        highlights[h.student_id].append(h)
+    answered = defaultdict(list)
+    for item in IEPInput.objects.filter(student__in=student_ids, sender=IEPInput.Sender.FAMILY,
+                                        answered_at__gte=start, answered_at__lt=end):
+        answered[(item.student_id, item.submitted_by_id)].append(item)
+    reports = defaultdict(list)
+    for report in ProgressReport.objects.filter(student__in=student_ids, created_at__gte=start, created_at__lt=end).exclude(pdf=""):
+        reports[report.student_id].append(report)
+    contents = {pk: DigestContent(family=family, children=[]) for pk, family in families.items()}
+    for link in links:
+        sid = link.student_id
+        contents[link.guardian_id].children.append(ChildWeek(
+            student=link.student, highlights=highlights[sid], answered=answered[(sid, link.guardian_id)], reports=reports[sid]))
+    return contents

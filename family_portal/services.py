@@ -1,0 +1,204 @@
+"""Every family-portal write that matters: keyword-only, one transaction, emails after commit.
+
+Emails use an outbox (style.md, quality.md T8): the row that says "this person must hear about this"
+is saved with the change; after commit a task is queued (robust: a dead broker is logged, never an
+error page); the task claims each row with a conditional UPDATE, so a retry or a second worker sends
+nothing twice; a failed send releases the claim for the retry; the beat sweep sends what a dead broker
+dropped.
+"""
+
+import logging
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import User
+from roster.models import Guardianship, Student
+
+from . import photos
+from .models import Highlight, HighlightNotice, HighlightReply, NotificationPreference, WeeklyDigest
+
+logger = logging.getLogger(__name__)
+Frequency = NotificationPreference.Frequency
+
+
+def _after_commit(task_name: str, **kwargs) -> None:
+    from . import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.delay(**kwargs), robust=True)
+
+
+# --- Highlights and replies --------------------------------------------------------------
+
+
+def guardians_with_access(student: Student) -> list[User]:
+    """The parents who may read this child's record (the rule of roster.access.is_guardian_of)."""
+    if student.is_adult and not student.is_dependent_adult:
+        return []
+    return [g.guardian for g in Guardianship.objects.filter(student=student, is_active=True, may_access_records=True)
+            .select_related("guardian__notification_preference").filter(guardian__is_active=True)]
+
+
+def frequency_of(user: User) -> str:
+    preference = getattr(user, "notification_preference", None)
+    return preference.frequency if preference is not None else NotificationPreference.DEFAULT
+
+
+def post_highlight(*, student: Student, author: User, text: str, photo=None, photo_description: str = "") -> Highlight:
+    """Post a highlight to a child's family.
+
+    - the caller has passed the door with family_portal.post_highlight
+    - the photo, if any, is checked by content (JPEG or PNG, <= 5 MB): ValidationError otherwise
+    - one transaction: the highlight and an outbox row per parent who wants each event; emails after commit
+    """
+    content_type, extension = photos.check_photo(photo) if photo else ("", "")
+    with transaction.atomic():
+        highlight = Highlight(student=student, author=author, text=text, photo_type=content_type,
+                              photo_description=photo_description if photo else "")
+        if photo:
+            highlight.photo.save(f"{uuid.uuid4()}.{extension}", photo, save=False)
+        highlight.save()
+        wanted = [g for g in guardians_with_access(student) if frequency_of(g) == Frequency.EACH_EVENT]
+        HighlightNotice.objects.bulk_create([HighlightNotice(highlight=highlight, guardian=g) for g in wanted])
+        if wanted:
+            _after_commit("send_highlight_notices", highlight_id=highlight.pk)
+    return highlight
+
+
+@transaction.atomic
+def reply_to_highlight(*, highlight: Highlight, author: User, text: str) -> HighlightReply:
+    """A parent's reply; staff read it on the student's page. The caller has checked family_portal.reply."""
+    return HighlightReply.objects.create(highlight=highlight, author=author, text=text)
+
+
+# --- Preferences and language ------------------------------------------------------------
+
+
+@transaction.atomic
+def save_preferences(*, user: User, frequency: str, language: str) -> NotificationPreference:
+    """Store how a parent hears from school and the language of their pages and emails."""
+    preference, _created = NotificationPreference.objects.update_or_create(user=user, defaults={"frequency": frequency})
+    set_language(user=user, language=language)
+    return preference
+
+
+def set_language(*, user: User, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unsupported language {language!r}")
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+
+
+# --- Emails --------------------------------------------------------------------------------
+
+
+def _link(name: str, **kwargs) -> str:
+    return settings.WAYPOINT_BASE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
+
+
+def _render_mail(template: str, context: dict, language: str) -> tuple[str, str]:
+    """Subject and body in the reader's language; the teacher's own text stays as written."""
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"family_portal/emails/{template}_subject.txt", context).split())
+        body = render_to_string(f"family_portal/emails/{template}.txt", context)
+    return subject, body
+
+
+def send_highlight_notices(*, highlight_id: int) -> int:
+    """Send each pending email about one highlight, once. Returns how many were sent now."""
+    sent = 0
+    pending = HighlightNotice.objects.filter(highlight_id=highlight_id, sent_at=None).select_related(
+        "guardian", "highlight__student", "highlight__author")
+    for notice in pending:
+        sent += _send_notice(notice)
+    return sent
+
+
+def _send_notice(notice: HighlightNotice) -> int:
+    claim = HighlightNotice.objects.filter(pk=notice.pk, sent_at=None)
+    if claim.update(sent_at=timezone.now()) != 1:
+        return 0  # another worker or an earlier try sent it
+    highlight, guardian = notice.highlight, notice.guardian
+    context = {"guardian": guardian, "highlight": highlight, "student": highlight.student,
+               "link": _link("family_portal:child", student_id=highlight.student.uuid)}
+    subject, body = _render_mail("highlight", context, guardian.preferred_language)
+    try:
+        send_mail(subject, body, None, [guardian.email])
+    except Exception:
+        HighlightNotice.objects.filter(pk=notice.pk).update(sent_at=None)  # released: the retry or the sweep sends it
+        raise
+    return 1
+
+
+def sweep_outbox() -> int:
+    """Send every highlight email still pending (a broker that was down dropped its task)."""
+    sent = 0
+    for highlight_id in HighlightNotice.objects.filter(sent_at=None).values_list("highlight_id", flat=True).distinct():
+        try:
+            sent += send_highlight_notices(highlight_id=highlight_id)
+        except Exception:
+            logger.exception("Highlight %s emails failed; the next sweep tries again", highlight_id)
+    return sent
+
+
+# --- The weekly digest -----------------------------------------------------------------------
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week `day` falls in."""
+    return day - timedelta(days=day.weekday())
+
+
+def families_for_digest() -> list[int]:
+    """Active parents who chose the weekly digest (or have not chosen: weekly is the default)
+    and have at least one child whose record they may see."""
+    opted_out = NotificationPreference.objects.exclude(frequency=Frequency.WEEKLY).values("user_id")
+    guardianships = Guardianship.objects.filter(
+        is_active=True, may_access_records=True, guardian__is_active=True, guardian__role=User.Role.GUARDIAN,
+    ).exclude(guardian__in=opted_out).select_related("student")
+    return sorted({g.guardian_id for g in guardianships if not (g.student.is_adult and not g.student.is_dependent_adult)})
+
+
+def send_weekly_digests(*, week: date) -> int:
+    """The digest of the week starting `week` (a Monday) to every family who wants one, once.
+
+    - one WeeklyDigest row per (family, week), created with ignore_conflicts: a second run, a second
+      beat process or a retried task finds the rows already there
+    - each row is claimed with a conditional UPDATE before its email is sent; a failed send releases it
+    Returns how many emails were sent by this run."""
+    from .selectors import digest_contents
+
+    family_ids = families_for_digest()
+    WeeklyDigest.objects.bulk_create([WeeklyDigest(family_id=pk, week=week) for pk in family_ids], ignore_conflicts=True)
+    pending = list(WeeklyDigest.objects.filter(week=week, sent_at=None, family_id__in=family_ids).values_list("pk", "family_id"))
+    contents = digest_contents(family_ids=[family for _pk, family in pending], week=week)
+    sent = 0
+    for digest_id, family_id in pending:
+        try:
+            sent += _send_digest(digest_id, contents[family_id], week)
+        except Exception:
+            logger.exception("Weekly digest %s failed; the next run of the week tries again", digest_id)
+    return sent
+
+
+def _send_digest(digest_id: int, content, week: date) -> int:
+    language = content.family.preferred_language
+    if WeeklyDigest.objects.filter(pk=digest_id, sent_at=None).update(sent_at=timezone.now(), language=language) != 1:
+        return 0
+    context = {"family": content.family, "children": content.children, "week": week, "week_end": week + timedelta(days=6),
+               "link": _link("family_portal:home"), "preferences_link": _link("family_portal:preferences")}
+    subject, body = _render_mail("digest", context, language)
+    try:
+        send_mail(subject, body, None, [content.family.email])
+    except Exception:
+        WeeklyDigest.objects.filter(pk=digest_id).update(sent_at=None)
+        raise
+    return 1

@@ -1,0 +1,182 @@
+"""The family portal: thin function views. Every page about a child goes through the access door."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from iep import services as iep_services
+from iep.models import ReviewSettings
+from iep.selectors import DEFAULT_RESPONSE_TARGET
+from roster.decorators import role_required, student_view
+from roster.models import Student
+
+from . import forms, selectors, services
+from .models import NotificationPreference
+
+ACCESS_PAGE_SIZE = 25
+
+
+def _child_context(request: HttpRequest, student: Student, **extra) -> dict:
+    return {"student": student, "children": selectors.children_for(request.user), **extra}
+
+
+# --- Home, first visit, preferences, language ------------------------------------------------
+
+
+@role_required(User.Role.GUARDIAN)
+def home(request: HttpRequest) -> HttpResponse:
+    """The family's start page: their children, each a way into the child's page. On the very first
+    visit (no preference saved yet) the parent is asked how they want to hear from school."""
+    if not NotificationPreference.objects.filter(user=request.user).exists():
+        return redirect("family_portal:welcome")
+    return render(request, "family_portal/home.html", {"children": selectors.children_for(request.user)})
+
+
+def _preferences_page(request: HttpRequest, *, template: str, done_message: str) -> HttpResponse:
+    current = NotificationPreference.objects.filter(user=request.user).first()
+    initial = {"frequency": current.frequency if current else NotificationPreference.DEFAULT,
+               "language": request.user.preferred_language}
+    form = forms.PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.save_preferences(user=request.user, **form.cleaned_data)
+        messages.success(request, done_message)
+        return redirect("family_portal:home")
+    return render(request, template, {"form": form})
+
+
+@role_required(User.Role.GUARDIAN)
+def welcome(request: HttpRequest) -> HttpResponse:
+    return _preferences_page(request, template="family_portal/welcome.html",
+                             done_message=_("Thank you. You can change these choices at any time under “My choices”."))
+
+
+@role_required(User.Role.GUARDIAN)
+def preferences(request: HttpRequest) -> HttpResponse:
+    return _preferences_page(request, template="family_portal/preferences.html", done_message=_("Your choices are saved."))
+
+
+@require_POST
+@role_required(User.Role.GUARDIAN)
+def language(request: HttpRequest) -> HttpResponse:
+    """The language switch on every family page: saved on the account, then back to the same page."""
+    form = forms.LanguageForm(request.POST)
+    if form.is_valid():
+        services.set_language(user=request.user, language=form.cleaned_data["language"])
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("family_portal:home")
+    return redirect(target)
+
+
+# --- A child's page ----------------------------------------------------------------------------
+
+
+@student_view("family_portal.view_child")
+def child(request: HttpRequest, student: Student) -> HttpResponse:
+    page = selectors.child_page(student)
+    context = _child_context(request, student, page=page, reply_form=forms.ReplyForm(),
+                             can_send_input=request.user.has_perm("family_portal.send_input", student))
+    return render(request, "family_portal/child.html", context)
+
+
+@student_view("family_portal.reply")
+@require_POST
+def highlight_reply(request: HttpRequest, student: Student, highlight_id: int) -> HttpResponse:
+    highlight = selectors.highlight_of(student, highlight_id)
+    if highlight is None:
+        raise Http404
+    form = forms.ReplyForm(request.POST, prefix=f"h{highlight.pk}")
+    if form.is_valid():
+        services.reply_to_highlight(highlight=highlight, author=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Your reply is sent. The school staff will see it on your child's page."))
+    else:
+        messages.error(request, _("Please write your reply before sending it."))
+    return redirect(reverse("family_portal:child", args=[student.uuid]) + f"#highlight-{highlight.pk}")
+
+
+@student_view("family_portal.view_highlight_photo")
+def highlight_photo(request: HttpRequest, student: Student, highlight_id: int) -> FileResponse:
+    highlight = selectors.highlight_of(student, highlight_id)
+    if highlight is None or not highlight.photo:
+        raise Http404
+    # The type is the one found by content when it was posted, so the browser never guesses (nosniff is set).
+    return FileResponse(highlight.photo.open("rb"), content_type=highlight.photo_type)
+
+
+@student_view("family_portal.view_reports")
+def report_pdf(request: HttpRequest, student: Student, report_id: int) -> FileResponse:
+    report = selectors.reports_for(student).filter(pk=report_id).first()
+    if report is None:
+        raise Http404
+    return FileResponse(report.pdf.open("rb"), content_type="application/pdf", as_attachment=request.GET.get("download") == "1",
+                        filename=f"progress-report-{report.period}.pdf")
+
+
+# --- Input to the IEP team ---------------------------------------------------------------------
+
+
+@student_view("family_portal.send_input")
+def input_new(request: HttpRequest, student: Student) -> HttpResponse:
+    form = forms.FamilyInputForm(request.POST or None, request.FILES or None, initial={"idempotency_key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = iep_services.submit_input(student=student, submitted_by=request.user, kind=data["kind"], text=data["text"],
+                                             attachment=data["attachment"], idempotency_key=data["idempotency_key"])
+        except ValidationError as error:
+            form.add_error("attachment", error)
+        else:
+            return redirect("family_portal:input-sent", student_id=student.uuid, input_id=item.pk)
+    return render(request, "family_portal/input_new.html", _child_context(request, student, form=form))
+
+
+@student_view("family_portal.send_input")
+def input_sent(request: HttpRequest, student: Student, input_id: int) -> HttpResponse:
+    item = selectors.family_inputs(request.user, student).filter(pk=input_id).first()
+    if item is None:
+        raise Http404
+    days = ReviewSettings.objects.filter(district_id=student.school.district_id).values_list(
+        "response_target_school_days", flat=True).first() or DEFAULT_RESPONSE_TARGET
+    return render(request, "family_portal/input_sent.html", _child_context(request, student, input=item, days=days))
+
+
+@student_view("family_portal.view_child")
+def input_list(request: HttpRequest, student: Student) -> HttpResponse:
+    context = _child_context(request, student, inputs=selectors.family_inputs(request.user, student),
+                             can_send_input=request.user.has_perm("family_portal.send_input", student))
+    return render(request, "family_portal/input_list.html", context)
+
+
+# --- Record of access --------------------------------------------------------------------------
+
+
+@student_view("family_portal.view_child")
+def access_record(request: HttpRequest, student: Student) -> HttpResponse:
+    page = Paginator(selectors.access_record(student), ACCESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "family_portal/access_record.html", _child_context(request, student, page=page))
+
+
+# --- Staff: highlights on the student page ----------------------------------------------------------
+
+
+@student_view("family_portal.post_highlight")
+def student_highlights(request: HttpRequest, student: Student) -> HttpResponse:
+    """Staff post a highlight to the family and read the family's replies."""
+    form = forms.HighlightForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.post_highlight(student=student, author=request.user, text=data["text"], photo=data["photo"],
+                                photo_description=data["photo_description"])
+        messages.success(request, _("Posted. The family will see it in their portal."))
+        return redirect("family_portal:student-highlights", student_id=student.uuid)
+    highlights = Paginator(selectors.highlights_for(student), 20).get_page(request.GET.get("page"))
+    return render(request, "family_portal/student_highlights.html", {"student": student, "form": form, "page": highlights})

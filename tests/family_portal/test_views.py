@@ -1,0 +1,263 @@
+"""The family's pages: who sees what (T1.2), what the pages show, and their query counts (P1, T10)."""
+
+import re
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AccessEvent
+from competencies.services import recompute_mastery
+from family_portal.models import Highlight, HighlightReply, NotificationPreference
+from iep.models import IEPInput
+from profiles.models import ProfileSection, Visibility
+from roster.models import Student
+from tests.factories.competencies import EvidenceFactory, SectionCompetencyFactory, scaled_framework
+from tests.factories.family_portal import HighlightFactory, HighlightReplyFactory, png_bytes
+from tests.factories.iep import GoalFactory, IEPPlanFactory, ProgressPointFactory
+from tests.factories.profiles import ProfileGoalFactory, ProfileSectionFactory
+from tests.factories.roster import GuardianshipFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+CHILD_ROUTES = ["child", "input-list", "input-new", "access-record"]
+
+
+def test_parent_sees_only_their_two_children(client, demo):
+    """T1.2: parent@demo.test's home lists Maya and Leo, nobody else's child."""
+    client.force_login(demo["parent@demo.test"])
+    response = client.get(reverse("family_portal:home"))
+    assert [kid.sourced_id for kid in response.context["children"]] == ["demo-student-01", "demo-student-00"]
+    assert "Chen" not in response.content.decode()
+
+
+def test_every_portal_url_for_parent2s_child_is_404_for_parent(client, demo):
+    """T1.2, T1.4: every family-portal URL about parent2's child answers 404 to parent@, and each is logged denied."""
+    other = Student.objects.get(sourced_id="demo-student-02")
+    highlight = Highlight.objects.filter(student=other).first()
+    client.force_login(demo["parent@demo.test"])
+    urls = [reverse(f"family_portal:{name}", args=[other.uuid]) for name in CHILD_ROUTES] + [
+        reverse("family_portal:highlight-photo", args=[other.uuid, highlight.pk]),
+        reverse("family_portal:report-pdf", args=[other.uuid, 1]),
+        reverse("family_portal:input-sent", args=[other.uuid, 1]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    response = client.post(reverse("family_portal:highlight-reply", args=[other.uuid, highlight.pk]), {f"h{highlight.pk}-text": "hi"})
+    assert response.status_code == 404
+    assert HighlightReply.objects.filter(highlight=highlight).count() == 0
+    assert AccessEvent.objects.filter(student=other, user=demo["parent@demo.test"], outcome="denied").count() == len(urls) + 1
+
+
+def test_staff_who_see_the_child_get_403_on_family_pages(client, family, student, teacher):
+    client.force_login(teacher)
+    assert client.get(reverse("family_portal:child", args=[student.uuid])).status_code == 403
+
+
+def test_first_visit_asks_how_to_hear_from_school_then_home(client, guardian, student):
+    """Issue #7 step 1: no preference yet -> the welcome step; saving it stores the choice and the language."""
+    client.force_login(guardian)
+    assert client.get(reverse("family_portal:home")).headers["Location"] == reverse("family_portal:welcome")
+    response = client.post(reverse("family_portal:welcome"), {"frequency": "each", "language": "es"})
+    assert response.headers["Location"] == reverse("family_portal:home")
+    guardian.refresh_from_db()
+    assert guardian.preferred_language == "es"
+    assert NotificationPreference.objects.get(user=guardian).frequency == "each"
+    assert client.get(reverse("family_portal:home")).status_code == 200
+
+
+def test_language_switch_is_saved_and_used_on_the_next_page(client, family, student):
+    client.force_login(family)
+    child_url = reverse("family_portal:child", args=[student.uuid])
+    response = client.post(reverse("family_portal:language"), {"language": "es", "next": child_url})
+    assert response.headers["Location"] == child_url
+    page = client.get(child_url)
+    assert page.headers["Content-Language"] == "es"
+    assert '<html lang="es">' in page.content.decode()
+    family.refresh_from_db()
+    assert family.preferred_language == "es"
+
+
+def test_language_switch_never_redirects_off_site(client, family):
+    """T4.4: an outside `next` goes to the family home."""
+    client.force_login(family)
+    response = client.post(reverse("family_portal:language"), {"language": "en", "next": "https://evil.test/"})
+    assert response.headers["Location"] == reverse("family_portal:home")
+
+
+def test_staff_only_profile_sections_never_appear_in_the_portal(client, family, student):
+    """Issue #7: a staff-only section's text is in no portal page; a family-shared one is."""
+    ProfileSectionFactory(student=student, kind=ProfileSection.Kind.EXECUTIVE_FUNCTIONING, visibility=Visibility.STAFF,
+                          text="STAFF-ONLY-MARKER planner checks")
+    ProfileSectionFactory(student=student, kind=ProfileSection.Kind.NEEDS, visibility=Visibility.STAFF, text="SECOND-STAFF-MARKER")
+    ProfileSectionFactory(student=student, kind=ProfileSection.Kind.ABOUT_ME, visibility=Visibility.STUDENT,
+                          text="I learn best with pictures")
+    client.force_login(family)
+    bodies = [client.get(reverse(f"family_portal:{name}", args=[student.uuid])).content.decode() for name in CHILD_ROUTES]
+    bodies.append(client.get(reverse("family_portal:home")).content.decode())
+    assert not any("STAFF-ONLY-MARKER" in b or "SECOND-STAFF-MARKER" in b for b in bodies)
+    assert "I learn best with pictures" in bodies[0]
+
+
+def _rich_child(student, teacher, guardian, size: int) -> None:
+    """`size` mastered competencies (with evidence), highlights with replies, IEP goals with points, profile goals."""
+    framework = scaled_framework()
+    section = student.enrollments.first().section
+    today = timezone.localdate()
+    for n in range(size):
+        link = SectionCompetencyFactory(section=section, competency__framework=framework, position=n)
+        for day in range(3):
+            EvidenceFactory(student=student, competency=link.competency, score=Decimal(3 + day % 2),
+                            observed_on=today - timedelta(days=10 - day))
+        highlight = HighlightFactory(student=student, author=teacher)
+        HighlightReplyFactory(highlight=highlight, author=guardian)
+        goal = GoalFactory(plan=IEPPlanFactory(student=student) if n == 0 else student.iep_plans.get())
+        ProgressPointFactory.create_batch(2, goal=goal)
+        ProfileGoalFactory(student=student)
+    recompute_mastery(pairs=[(student.pk, c) for c in section.competency_links.values_list("competency_id", flat=True)])
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_child_page_query_count_does_not_grow(client, family, student, teacher, size, django_assert_num_queries):
+    """P1/T10 and issue #7: the same number of queries with 1 or 3 of each (evidence, highlights, goals)."""
+    _rich_child(student, teacher, family, size)
+    client.force_login(family)
+    url = reverse("family_portal:child", args=[student.uuid])
+    client.get(url)  # warm the session row
+    with django_assert_num_queries(26):
+        response = client.get(url)
+    page = response.context["page"]
+    assert (len(page.highlights), len(page.iep_goals), len(page.goals), page.mastered.chart.total) == (size, size, size, size)
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_home_query_count_does_not_grow(client, family, student, size, django_assert_num_queries):
+    for _n in range(size - 1):
+        GuardianshipFactory(guardian=family, student=StudentFactory(school=student.school))
+    client.force_login(family)
+    with django_assert_num_queries(4):
+        response = client.get(reverse("family_portal:home"))
+    assert len(response.context["children"]) == size
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_access_record_lists_staff_only_with_a_constant_query_count(client, family, student, teacher, case_manager, size,
+                                                                    django_assert_num_queries):
+    """FERPA 99.10/99.32, P1: staff visits (name, role) newest first; the family's own visits are not listed."""
+    for _n in range(size):
+        client.force_login(teacher)
+        client.get(reverse("roster:student-detail", args=[student.uuid]))
+    client.force_login(family)
+    client.get(reverse("family_portal:child", args=[student.uuid]))
+    url = reverse("family_portal:access-record", args=[student.uuid])
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    events = list(response.context["page"].object_list)
+    assert [e.user for e in events] == [teacher] * size
+    assert "Teacher" in response.content.decode()
+
+
+def test_family_sends_input_to_the_iep_team_and_sees_it_received(client, family, student, case_manager, mailoutbox,
+                                                               django_capture_on_commit_callbacks):
+    """Issue #7 step 4 (journey 4): the form calls iep.services.submit_input; confirmation; the list says Received."""
+    client.force_login(family)
+    key = uuid.uuid4()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("family_portal:input-new", args=[student.uuid]),
+                               {"kind": "concern", "text": "Homework takes two hours.", "idempotency_key": key})
+    item = IEPInput.objects.get()
+    assert (item.student, item.submitted_by, item.sender, item.kind, item.status) == (student, family, "family", "concern", "received")
+    assert response.headers["Location"] == reverse("family_portal:input-sent", args=[student.uuid, item.pk])
+    confirmation = client.get(response.headers["Location"]).content.decode()
+    assert "What happens next" in confirmation and "within 10 school days" in confirmation
+    listing = client.get(reverse("family_portal:input-list", args=[student.uuid])).content.decode()
+    assert "Homework takes two hours." in listing and "Received" in listing
+    assert [m.to for m in mailoutbox] == [[case_manager.email]]
+    # T7.2: the same form posted twice makes one row
+    client.post(reverse("family_portal:input-new", args=[student.uuid]), {"kind": "concern", "text": "Homework takes two hours.", "idempotency_key": key})
+    assert IEPInput.objects.count() == 1
+
+
+def test_input_with_a_disguised_file_is_refused_with_a_plain_message(client, family, student):
+    """T4.6: an HTML file named .pdf is refused by content; nothing is saved."""
+    client.force_login(family)
+    upload = SimpleUploadedFile("letter.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
+    response = client.post(reverse("family_portal:input-new", args=[student.uuid]),
+                           {"kind": "other", "text": "See letter", "idempotency_key": uuid.uuid4(), "attachment": upload})
+    assert response.status_code == 200
+    assert "Please send a PDF or a photo" in response.content.decode()
+    assert IEPInput.objects.count() == 0
+
+
+def test_teacher_posts_a_highlight_with_a_photo_the_family_reads_and_replies(client, family, student, teacher,
+                                                                           django_capture_on_commit_callbacks):
+    """Issue #7 step 3: post with photo -> portal shows it -> reply -> staff see the reply on the student page."""
+    client.force_login(teacher)
+    photo = SimpleUploadedFile("work.png", png_bytes(), content_type="image/png")
+    response = client.post(reverse("family_portal:student-highlights", args=[student.uuid]),
+                           {"text": "Great fractions work today!", "photo": photo, "photo_description": "Fraction strips"})
+    assert response.status_code == 302
+    highlight = Highlight.objects.get()
+    assert (highlight.author, highlight.photo_type) == (teacher, "image/png")
+    client.force_login(family)
+    page = client.get(reverse("family_portal:child", args=[student.uuid])).content.decode()
+    assert "Great fractions work today!" in page and 'alt="Fraction strips"' in page
+    photo_response = client.get(reverse("family_portal:highlight-photo", args=[student.uuid, highlight.pk]))
+    assert (photo_response.status_code, photo_response.headers["Content-Type"]) == (200, "image/png")
+    assert photo_response.headers["X-Content-Type-Options"] == "nosniff"
+    client.post(reverse("family_portal:highlight-reply", args=[student.uuid, highlight.pk]), {f"h{highlight.pk}-text": "Thank you!"})
+    assert list(highlight.replies.values_list("author", "text")) == [(family.pk, "Thank you!")]
+    client.force_login(teacher)
+    staff_page = client.get(reverse("family_portal:student-highlights", args=[student.uuid])).content.decode()
+    assert "Thank you!" in staff_page
+
+
+@pytest.mark.parametrize("content", [b"<html>not an image</html>", png_bytes()[:30], b"GIF89a" + b"\x00" * 40])
+def test_highlight_photo_is_checked_by_content(client, student, teacher, content):
+    """T4.6, ASVS 4.0.3 V12.2.1: HTML, a truncated PNG and a GIF are refused; no highlight is saved."""
+    client.force_login(teacher)
+    upload = SimpleUploadedFile("work.png", content, content_type="image/png")
+    response = client.post(reverse("family_portal:student-highlights", args=[student.uuid]),
+                           {"text": "Look!", "photo": upload, "photo_description": "work"})
+    assert response.status_code == 200
+    assert "Please choose a photo (JPEG or PNG)" in response.content.decode()
+    assert Highlight.objects.count() == 0
+
+
+def test_highlight_photo_over_the_size_limit_is_refused(client, student, teacher):
+    client.force_login(teacher)
+    upload = SimpleUploadedFile("big.png", png_bytes() + b"\x00" * (5 * 1024 * 1024), content_type="image/png")
+    response = client.post(reverse("family_portal:student-highlights", args=[student.uuid]),
+                           {"text": "Look!", "photo": upload, "photo_description": "work"})
+    assert "The photo is too large" in response.content.decode()
+    assert Highlight.objects.count() == 0
+
+
+def test_each_event_parent_is_emailed_once_in_their_language(family, student, teacher, other_guardian, mailoutbox,
+                                                             django_capture_on_commit_callbacks):
+    """T8.1, T8.5: emails only after commit, one per parent who asked for each event, in their language;
+    sending again sends nothing."""
+    from family_portal import services
+
+    NotificationPreference.objects.filter(user=family).update(frequency="each")
+    family.preferred_language = "es"
+    family.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        highlight = services.post_highlight(student=student, author=teacher, text="¡Bravo, Maya!")
+    assert [m.to for m in mailoutbox] == [[family.email]]
+    assert mailoutbox[0].subject == "Un nuevo destacado sobre Maya Rivera"
+    assert "¡Bravo, Maya!" in mailoutbox[0].body
+    assert services.send_highlight_notices(highlight_id=highlight.pk) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_staff_see_the_highlight_tab_only_when_they_may_post(client, student, teacher, sped_director):
+    client.force_login(teacher)
+    assert "Highlights for the family" in client.get(reverse("roster:student-detail", args=[student.uuid])).content.decode()
+    client.force_login(sped_director)
+    page = client.get(reverse("roster:student-detail", args=[student.uuid])).content.decode()
+    assert not re.search(r"Highlights for the family", page)
