@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,3 +25,23 @@ class SignInForm(AuthenticationForm):
     def clean_username(self) -> str:
         # Emails are stored in lower case; people type them any way.
         return self.cleaned_data["username"].strip().lower()
+
+
+class InvitationAcceptForm(SetPasswordForm):
+    """Choose a password (and, for a family, a language). Validates only; accounts.invitations.accept saves."""
+
+    language = forms.ChoiceField(
+        label=_("Language for Waypoint and its emails"), choices=settings.LANGUAGES, required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = _("Choose a password")
+        self.fields["new_password1"].help_text = _("At least 12 characters. A short sentence you remember works well.")
+        self.fields["new_password2"].label = _("Type the password again")
+        if user.role == user.Role.GUARDIAN:
+            self.fields["language"].required = True
+            self.fields["language"].initial = user.preferred_language
+        else:
+            del self.fields["language"]

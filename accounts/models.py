@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,3 +65,36 @@ class User(AbstractUser):
     @property
     def is_school_staff(self) -> bool:
         return self.role in self.STAFF_ROLES
+
+
+class Invitation(models.Model):
+    """A first-time sign-in link for an account made by an import. Single use, expiring, re-sendable.
+
+    The link carries a signed (invitation id, nonce). Re-sending draws a new nonce, so an older
+    link stops working; accepting sets accepted_at, so the link works once."""
+
+    VALID_DAYS = 14
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(accepted_at__isnull=True), name="one_open_invitation_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        return "expired" if self.expires_at <= timezone.now() else "pending"

@@ -9,6 +9,8 @@ urlpatterns = [
     # signing in and out
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
+    # invitations
+    path("welcome/<str:token>/", views.invitation_accept, name="invitation-accept"),
     # passwords
     path("account/password/", views.password_change, name="password-change"),
     path("account/password/done/", views.password_change_done, name="password-change-done"),

@@ -1,10 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.contrib import messages
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.urls import reverse_lazy
 
-from .forms import SignInForm
+from . import invitations
+from .forms import InvitationAcceptForm, SignInForm
 from .models import User
 
 START_PAGES = {
@@ -50,3 +54,22 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation email: choose a password (a family also picks a language), then in."""
+    invitation = invitations.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = InvitationAcceptForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.accept(
+                invitation=invitation, password=form.cleaned_data["new_password1"], language=form.cleaned_data.get("language")
+            )
+        except invitations.InvitationUsed:
+            return render(request, "accounts/invitation_invalid.html", status=404)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to Waypoint. Your password is saved."))
+        return redirect("accounts:home")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitee": invitation.user})

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "template_partials",
     "csp",
+    "axes",
     # Waypoint, lower apps first (they depend downward only)
     "audit",
     "accounts",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "config.middleware.SessionTimeoutMiddleware",
 ]
 
+    "axes.middleware.AxesMiddleware",
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -163,6 +165,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins before any password check
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
@@ -176,6 +179,18 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Email ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Brute force (quality.md T5.2, pitfall 8): 5 failures lock one username from one address for 15 minutes,
+# so one child's typos never lock out a whole school behind a NAT. The database handler keeps working with Redis down.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field; axes would default to USERNAME_FIELD (email)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_TIMEOUT = 10
@@ -249,3 +264,5 @@ LOGGING = {
 
 # --- Waypoint -----------------------------------------------------------------
 WAYPOINT_DEMO_PASSWORD = "waypoint-demo"
+# Where links in emails point (invitations).
+WAYPOINT_BASE_URL = os.environ.get("WAYPOINT_BASE_URL", "http://127.0.0.1:8000")

@@ -1,12 +1,12 @@
 """Reads that pages share, already scoped to the viewer and already joined."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Invitation, User
 
 from .access import visible_students
-from .models import Caseload, Enrollment, Guardianship, School, Section, StaffAssignment, Student
+from .models import Caseload, District, Enrollment, Guardianship, ImportRun, School, Section, StaffAssignment, Student
 
 
 def current_sections_taught(user: User) -> QuerySet[Section]:
@@ -85,3 +85,40 @@ def district_overview(user: User) -> QuerySet[School]:
         .select_related("district")
         .order_by("name")
     )
+
+
+def administered_district(user: User) -> District | None:
+    assignment = (
+        StaffAssignment.objects.filter(user=user, role=StaffAssignment.Role.DISTRICT_ADMIN).select_related("district").first()
+    )
+    return assignment.district if assignment is not None else None
+
+
+def import_runs_for(district: District) -> QuerySet[ImportRun]:
+    """A district's import runs, newest first, without the uploaded file itself."""
+    return ImportRun.objects.filter(district=district).select_related("started_by").defer("package")
+
+
+def district_people(district: District) -> QuerySet[User]:
+    """Staff and guardians of a district: who may be invited to sign in."""
+    staff = StaffAssignment.objects.filter(user=OuterRef("pk"), district=district)
+    family = Guardianship.objects.filter(guardian=OuterRef("pk"), student__school__district=district, is_active=True)
+    return User.objects.filter(Exists(staff) | Exists(family), role__in=[*User.STAFF_ROLES, User.Role.GUARDIAN])
+
+
+def invitations_for(district: District, *, state: str = "") -> QuerySet[Invitation]:
+    invitations = Invitation.objects.filter(user__in=district_people(district)).select_related("user")
+    now = timezone.now()
+    if state == "pending":
+        invitations = invitations.filter(accepted_at=None, expires_at__gt=now)
+    elif state == "expired":
+        invitations = invitations.filter(accepted_at=None, expires_at__lte=now)
+    elif state == "accepted":
+        invitations = invitations.exclude(accepted_at=None)
+    return invitations.order_by("user__last_name", "user__first_name", "pk")
+
+
+def people_to_invite(district: District) -> QuerySet[User]:
+    """Active people of the district with no password yet and no open invitation."""
+    open_invitation = Invitation.objects.filter(user=OuterRef("pk"), accepted_at=None)
+    return district_people(district).filter(is_active=True, password__startswith="!").exclude(Exists(open_invitation))

@@ -10,6 +10,14 @@ urlpatterns = [
     path("family/", views.family_home, name="family-home"),
     path("me/", views.student_home, name="student-home"),
     path("district/", views.district_overview, name="district-overview"),
+    # district: roster imports
+    path("district/imports/", views.import_list, name="import-list"),
+    path("district/imports/<int:run_id>/", views.import_detail, name="import-detail"),
+    path("district/imports/<int:run_id>/apply/", views.import_apply, name="import-apply"),
+    # district: invitations
+    path("district/invitations/", views.invitation_list, name="invitation-list"),
+    path("district/invitations/send/", views.invitation_send_all, name="invitation-send-all"),
+    path("district/invitations/<int:invitation_id>/resend/", views.invitation_resend, name="invitation-resend"),
     # students
     path("students/", views.student_list, name="student-list"),
     path("students/<uuid:student_id>/", views.student_detail, name="student-detail"),

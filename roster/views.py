@@ -1,14 +1,22 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from accounts import invitations
 from accounts.models import User
 
 from . import selectors
 from .access import administers_district
 from .decorators import role_required, student_view
-from .models import Student
+from .forms import RosterUploadForm
+from .importers import service as import_service
+from .models import ImportRun, Student
 
 Role = User.Role
 PAGE_SIZE = 50
@@ -61,3 +69,82 @@ def district_overview(request: HttpRequest) -> HttpResponse:
     if not administers_district(request.user):
         raise PermissionDenied
     return render(request, "roster/district_overview.html", {"schools": selectors.district_overview(request.user)})
+
+
+# --- OneRoster import (district administrator) ------------------------------------
+
+
+def _administered_district(user: User):
+    district = selectors.administered_district(user)
+    if district is None:
+        raise PermissionDenied
+    return district
+
+
+@role_required(Role.DISTRICT_ADMIN)
+def import_list(request: HttpRequest) -> HttpResponse:
+    district = _administered_district(request.user)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["package"]
+        run = import_service.start_import(
+            district=district, started_by=request.user, file_name=upload.name, data=upload.read(),
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect("roster:import-detail", run_id=run.pk)
+    context = {"form": form, "district": district, "runs": selectors.import_runs_for(district)}
+    return render(request, "roster/import_list.html", context)
+
+
+@role_required(Role.DISTRICT_ADMIN)
+def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    district = _administered_district(request.user)
+    run = get_object_or_404(selectors.import_runs_for(district), pk=run_id)
+    context = {"run": run, "progress": None if run.is_finished else import_service.read_progress(run.pk)}
+    template = "roster/import_detail.html#status" if request.headers.get("HX-Request") else "roster/import_detail.html"
+    return render(request, template, context)
+
+
+@require_POST
+@role_required(Role.DISTRICT_ADMIN)
+def import_apply(request: HttpRequest, run_id: int) -> HttpResponse:
+    district = _administered_district(request.user)
+    run = get_object_or_404(selectors.import_runs_for(district).defer(None), pk=run_id, dry_run=True, status=ImportRun.Status.SUCCEEDED)
+    new_run = import_service.repeat_dry_run(run=run, started_by=request.user)
+    messages.success(request, _("The import has started. This page shows its progress."))
+    return redirect("roster:import-detail", run_id=new_run.pk)
+
+
+# --- Invitations (district administrator) --------------------------------------------
+
+INVITATION_STATES = [("", _lazy("All")), ("pending", _lazy("Waiting")), ("expired", _lazy("Expired")), ("accepted", _lazy("Accepted"))]
+
+
+@role_required(Role.DISTRICT_ADMIN)
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    district = _administered_district(request.user)
+    state = request.GET.get("state", "")
+    state = state if state in dict(INVITATION_STATES) else ""
+    page = Paginator(selectors.invitations_for(district, state=state), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "state": state, "states": INVITATION_STATES, "querystring_base": f"state={state}&" if state else "",
+               "to_invite": selectors.people_to_invite(district).count()}
+    return render(request, "roster/invitation_list.html", context)
+
+
+@require_POST
+@role_required(Role.DISTRICT_ADMIN)
+def invitation_send_all(request: HttpRequest) -> HttpResponse:
+    district = _administered_district(request.user)
+    created = invitations.invite(users=selectors.people_to_invite(district), invited_by=request.user)
+    messages.success(request, ngettext("%(count)d invitation is on its way.", "%(count)d invitations are on their way.", len(created)) % {"count": len(created)})
+    return redirect("roster:invitation-list")
+
+
+@require_POST
+@role_required(Role.DISTRICT_ADMIN)
+def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    district = _administered_district(request.user)
+    invitation = get_object_or_404(selectors.invitations_for(district).filter(accepted_at=None), pk=invitation_id)
+    invitations.resend(invitation=invitation)
+    messages.success(request, _("A new link was sent to %(email)s. Older links no longer work.") % {"email": invitation.user.email})
+    return redirect("roster:invitation-list")

@@ -113,7 +113,7 @@ def _store_result(run: ImportRun, result: ImportResult) -> None:
     run.status = result.status
     run.version = result.version
     run.rows_total = result.rows_total
-    run.counts = result.counts
+    run.counts = {entity: _for_report(counts) for entity, counts in result.counts.items()}
     run.problems = [p.as_dict() for p in problems[:MAX_STORED_PROBLEMS]]
     run.problem_count = len(problems)
     run.error_count = len(result.errors)
@@ -121,6 +121,12 @@ def _store_result(run: ImportRun, result: ImportResult) -> None:
     if not run.dry_run:
         run.package = b""  # the file holds student data; keep it no longer than needed
     run.save()
+
+
+def _for_report(counts: dict[str, int]) -> dict[str, int]:
+    gone = counts.get("deactivated", 0) + counts.get("removed", 0) + counts.get("emptied", 0)
+    return {"created": counts.get("created", 0), "updated": counts.get("updated", 0),
+            "unchanged": counts.get("unchanged", 0), "gone": gone}
 
 
 def progress_key(run_id: int) -> str:

@@ -153,6 +153,7 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "family_portal:input-list": StudentRoute(allowed=FAMILIES),
     "family_portal:input-new": StudentRoute(allowed=FAMILIES, subjects=IEP_SUBJECTS),
     "family_portal:input-sent": StudentRoute(allowed=FAMILIES, subjects=IEP_SUBJECTS,
+    "accounts:invitation-accept": Route(other=404, anonymous=404, kwargs=lambda w: {"token": "tampered"}),
                                              extra_kwargs=lambda w, s: {"input_id": _iep_input(s)}),
     "family_portal:access-record": StudentRoute(allowed=FAMILIES),
     "family_portal:student-highlights": StudentRoute(allowed=HIGHLIGHT_POSTERS),
@@ -160,3 +161,10 @@ MATRIX: dict[str, StudentRoute | Route] = {
 
 # The Django admin: staff accounts only; everyone else is sent to the admin's own sign-in.
 ADMIN_NAMESPACE = "admin"
+    # roster: imports and invitations (issue #8); runs and invitations of other districts are 404
+    "roster:import-list": only({"admin"}),
+    "roster:import-detail": Route(expect={"admin": 404}, kwargs=lambda w: {"run_id": 999999}),
+    "roster:import-apply": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"run_id": 999999}),
+    "roster:invitation-list": only({"admin"}),
+    "roster:invitation-send-all": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
+    "roster:invitation-resend": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"invitation_id": 999999}),

@@ -1,0 +1,132 @@
+"""Invitations: signed, single-use, expiring links; bulk invite; re-send (issue #8, quality.md T5)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import invitations
+from accounts.models import Invitation, User
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a quiet river at dawn"
+
+
+@pytest.fixture
+def admin(demo):
+    return demo["admin@demo.test"]
+
+
+def families_without_password() -> int:
+    return User.objects.filter(email__startswith="family.", password__startswith="!").count()
+
+
+def link_from(message) -> str:
+    return re.search(r"http://[^\s]+/welcome/[^\s]+/", message.body).group(0).split("8000", 1)[1]
+
+
+def invite_all(client, admin, django_capture_on_commit_callbacks):
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse("roster:invitation-send-all"))
+
+
+def test_bulk_invite_emails_everyone_without_a_password_once(client, admin, django_capture_on_commit_callbacks):
+    expected = families_without_password()
+    assert expected == 57  # the demo district's family accounts
+    invite_all(client, admin, django_capture_on_commit_callbacks)
+    assert Invitation.objects.count() == expected
+    assert len(mail.outbox) == expected
+    assert mail.outbox[0].subject == "Your Waypoint account is ready"
+    mail.outbox.clear()
+    invite_all(client, admin, django_capture_on_commit_callbacks)  # nobody is invited twice
+    assert (Invitation.objects.count(), len(mail.outbox)) == (expected, 0)
+
+
+def test_guardian_accepts_sets_password_and_language_and_is_signed_in(client, admin, django_capture_on_commit_callbacks):
+    invite_all(client, admin, django_capture_on_commit_callbacks)
+    message = mail.outbox[0]
+    guardian = User.objects.get(email=message.to[0])
+    client.logout()
+    url = link_from(message)
+    page = client.get(url)
+    assert page.status_code == 200 and "Language for Waypoint and its emails" in page.content.decode()
+    response = client.post(url, {"new_password1": PASSWORD, "new_password2": PASSWORD, "language": "es"})
+    assert response.status_code == 302 and response.url == reverse("accounts:home")
+    guardian.refresh_from_db()
+    assert guardian.check_password(PASSWORD) and guardian.preferred_language == "es"
+    assert client.get(reverse("roster:family-home")).status_code == 200
+    assert Invitation.objects.get(user=guardian).state == "accepted"
+
+
+def test_reused_link_is_refused_and_changes_nothing(client, admin, django_capture_on_commit_callbacks):
+    invite_all(client, admin, django_capture_on_commit_callbacks)
+    url, guardian_email = link_from(mail.outbox[0]), mail.outbox[0].to[0]
+    client.logout()
+    client.post(url, {"new_password1": PASSWORD, "new_password2": PASSWORD, "language": "en"})
+    client.logout()
+    second = client.post(url, {"new_password1": "another long password", "new_password2": "another long password", "language": "es"})
+    assert second.status_code == 404 and "This link no longer works" in second.content.decode()
+    guardian = User.objects.get(email=guardian_email)
+    assert guardian.check_password(PASSWORD) and guardian.preferred_language == "en"
+
+
+def test_tampered_link_is_refused(client, admin, django_capture_on_commit_callbacks):
+    invite_all(client, admin, django_capture_on_commit_callbacks)
+    url = link_from(mail.outbox[0])
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    forged = url.replace(token, token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+    client.logout()
+    response = client.post(forged, {"new_password1": PASSWORD, "new_password2": PASSWORD, "language": "en"})
+    assert response.status_code == 404
+    assert families_without_password() == 57
+
+
+def test_expired_link_is_refused(client, admin, django_capture_on_commit_callbacks):
+    invite_all(client, admin, django_capture_on_commit_callbacks)
+    url = link_from(mail.outbox[0])
+    client.logout()
+    with time_machine.travel(timezone.now() + timedelta(days=Invitation.VALID_DAYS, minutes=1)):
+        response = client.post(url, {"new_password1": PASSWORD, "new_password2": PASSWORD, "language": "en"})
+        assert response.status_code == 404
+        assert Invitation.objects.filter(user__email=mail.outbox[0].to[0]).get().state == "expired"
+    assert families_without_password() == 57
+
+
+def test_resend_sends_a_new_link_and_the_old_one_stops_working(client, admin, django_capture_on_commit_callbacks):
+    invite_all(client, admin, django_capture_on_commit_callbacks)
+    old_url, email = link_from(mail.outbox[0]), mail.outbox[0].to[0]
+    invitation = Invitation.objects.get(user__email=email)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roster:invitation-resend", args=[invitation.pk]))
+    assert [m.to for m in mail.outbox] == [[email]]
+    invitation.refresh_from_db()
+    assert invitation.send_count == 2
+    client.logout()
+    assert client.get(old_url).status_code == 404
+    assert client.get(link_from(mail.outbox[0])).status_code == 200
+
+
+def test_staff_accept_page_has_no_language_question(admin):
+    teacher = User.objects.create_user("new.teacher@demo.test", None, role=User.Role.TEACHER)
+    (invitation,) = invitations.invite(users=[teacher], invited_by=admin)
+    from django.test import Client
+
+    page = Client().get(reverse("accounts:invitation-accept", args=[invitations.token_for(invitation)]))
+    assert page.status_code == 200 and "Language for Waypoint" not in page.content.decode()
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_invitation_list_query_count(client, admin, item_count, django_assert_num_queries):
+    """P1 / T10: the same number of queries with 1 and 3 invitations."""
+    people = list(User.objects.filter(email__startswith="family.").order_by("pk")[:item_count])
+    invitations.invite(users=people, invited_by=admin)
+    client.force_login(admin)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("roster:invitation-list"))
+    assert len(response.context["page"].object_list) == item_count
