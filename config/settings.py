@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "competencies",
     "profiles",
     "family_portal",
+    "paths",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("competencies.urls")),
     path("", include("profiles.urls")),
     path("", include("family_portal.urls")),
+    path("", include("paths.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -103,6 +103,13 @@ can_see_student = works_with | is_guardian_of | is_the_student
 rules.add_perm("roster.view_student", can_see_student)
 # Disability category and evaluation details: special-education team, director, family.
 rules.add_perm("roster.view_restricted", special_education_team | is_guardian_of)
+# paths: everyone who sees the student sees their path; their teachers and caseload adapt it; only the
+# student chooses their options (nobody marks a step mastered: mastery or the teacher's reasoned skip does).
+rules.add_perm("paths.view", can_see_student)
+rules.add_perm("paths.manage", teaches | has_on_caseload)
+rules.add_perm("paths.choose", is_the_student)
+rules.add_perm("paths.view_section", teaches_section | leads_school_of_section)
+rules.add_perm("paths.manage_section", teaches_section)
 # competencies
 rules.add_perm("competencies.view", can_see_student)
 rules.add_perm("competencies.export", can_see_student)

@@ -93,6 +93,32 @@ def _class_competency(student) -> dict:
     link = SectionCompetency.objects.filter(section__enrollments__student=student).order_by("position", "pk").first()
     return {"competency_id": link.competency_id}
 
+# paths
+PATH_MANAGERS = {"teacher", "teacher2", "casemanager", "slp"}
+SCHOOL1_TEMPLATE = {"teacher": 200, "casemanager": 200, "slp": 200, "principal": 200, "teacher2": 404, "director": 404}
+
+
+def _student_path(student) -> dict:
+    return {"path_id": student.learning_paths.filter(is_active=True).order_by("pk").values_list("pk", flat=True).first() or 0}
+
+
+def _student_step(student) -> dict:
+    from paths.models import PathStep
+
+    steps = PathStep.objects.filter(path__student=student, path__is_active=True).order_by("path_id", "position")
+    step = steps.filter(status="open").first() or steps.first()
+    return {"path_id": step.path_id, "step_id": step.pk} if step else {"path_id": 0, "step_id": 0}
+
+
+def _school1_template(world, with_step: bool = False) -> dict:
+    from paths.models import PathTemplate
+
+    template = PathTemplate.objects.filter(school__sourced_id="demo-school-1").order_by("pk").first()
+    kwargs = {"template_id": template.pk}
+    if with_step:
+        kwargs["step_id"] = template.steps.order_by("position").values_list("pk", flat=True).first()
+    return kwargs
+
 
 MATRIX: dict[str, StudentRoute | Route] = {
     # accounts
@@ -157,6 +183,28 @@ MATRIX: dict[str, StudentRoute | Route] = {
                                              extra_kwargs=lambda w, s: {"input_id": _iep_input(s)}),
     "family_portal:access-record": StudentRoute(allowed=FAMILIES),
     "family_portal:student-highlights": StudentRoute(allowed=HIGHLIGHT_POSTERS),
+    # paths: everyone who sees the student sees the path; teachers and caseload adapt it; only the student chooses.
+    "paths:path-detail": StudentRoute(allowed=EVERYONE_WHO_SEES),
+    "paths:path-adapt": StudentRoute(allowed=PATH_MANAGERS, extra_kwargs=lambda w, s: _student_path(s)),
+    "paths:path-reschedule": StudentRoute(allowed=PATH_MANAGERS, extra_kwargs=lambda w, s: _student_path(s)),
+    "paths:step-add": StudentRoute(allowed=PATH_MANAGERS, extra_kwargs=lambda w, s: _student_path(s)),
+    "paths:step-edit": StudentRoute(allowed=PATH_MANAGERS, extra_kwargs=lambda w, s: _student_step(s)),
+    "paths:step-action": StudentRoute(allowed=PATH_MANAGERS, ok=405, extra_kwargs=lambda w, s: _student_step(s)),
+    "paths:step-override": StudentRoute(allowed=PATH_MANAGERS, extra_kwargs=lambda w, s: _student_step(s)),
+    "paths:step-choose": StudentRoute(allowed={"student"}, extra_kwargs=lambda w, s: _student_step(s)),
+    # paths: templates belong to a school (staff of another school: 404; district staff: no school, 403)
+    "paths:template-list": only(STAFF - {"director"}),
+    "paths:template-new": only(STAFF - {"director"}),
+    "paths:template-detail": Route(expect=SCHOOL1_TEMPLATE, kwargs=_school1_template),
+    "paths:template-step-new": Route(expect=SCHOOL1_TEMPLATE, kwargs=_school1_template),
+    "paths:template-option-new": Route(expect=SCHOOL1_TEMPLATE, kwargs=lambda w: _school1_template(w, with_step=True)),
+    # paths: a class's pacing (its teachers and the school leader), assigning and small groups (its teachers)
+    "paths:section-pacing": Route(expect=MATH_GRID, kwargs=_math_section),
+    "paths:section-assign": Route(expect={**MATH_GRID, "principal": 403}, kwargs=_math_section),
+    "paths:section-groups": Route(expect={**MATH_GRID, "principal": 403}, kwargs=_math_section),
+    "paths:session-new": Route(expect={**MATH_GRID, "principal": 403}, kwargs=_math_section),
+    "paths:my-sessions": only(STAFF),
+    "paths:school-sessions": only({"principal"}),
 }
 
 # The Django admin: staff accounts only; everyone else is sent to the admin's own sign-in.

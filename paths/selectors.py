@@ -1,0 +1,287 @@
+"""Reads that paths pages share: scoped by the caller (the access door, grid_sections, the staff
+member's schools), already joined, and a fixed number of queries whatever the size of the class."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from competencies.models import Competency, Mastery, Prerequisite
+from roster.access import grid_sections
+from roster.models import Enrollment, School, Section, StaffAssignment, Student
+
+from . import grouping, pacing
+from .models import LearningSession, OptionKind, OptionMode, PathEvent, PathStep, PathTemplate, StudentPath, TemplateStep
+
+# --- templates -------------------------------------------------------------------------------
+
+
+def staff_schools(user: User) -> QuerySet[School]:
+    return School.objects.filter(staff_assignments__user=user).distinct().order_by("name")
+
+
+def templates_for(user: User) -> QuerySet[PathTemplate]:
+    """Path templates of the schools where `user` works."""
+    schools = StaffAssignment.objects.filter(user=user, school__isnull=False).values("school")
+    return PathTemplate.objects.filter(school__in=schools).select_related("school", "framework", "created_by")
+
+
+def template_with_steps(template: PathTemplate) -> list[TemplateStep]:
+    return list(template.steps.prefetch_related("competencies", "options").order_by("position", "pk"))
+
+
+def framework_competencies(framework_id: int) -> QuerySet[Competency]:
+    """The competencies a step may be tied to: current ones of the framework, skills before domains."""
+    return Competency.objects.filter(framework_id=framework_id, is_retired=False).exclude(code="").order_by("position", "pk")
+
+
+# --- one student's paths ------------------------------------------------------------------------------
+
+
+@dataclass
+class StepView:
+    step: PathStep
+    competencies: list[Competency]
+    learn: list
+    show: list
+    waiting_for: list[Competency] = field(default_factory=list)  # prerequisites not mastered yet
+    mastered_ids: set[int] = field(default_factory=set)
+
+    @property
+    def is_current(self) -> bool:
+        return self.step.status == PathStep.Status.OPEN
+
+
+@dataclass
+class PathView:
+    path: StudentPath
+    steps: list[StepView]
+    pace: pacing.Pace
+    pace_words: str
+    current: StepView | None
+    next: StepView | None
+
+
+def _active_paths(student: Student) -> list[StudentPath]:
+    steps = PathStep.objects.prefetch_related("competencies", "options").select_related("chosen_learn", "chosen_show")
+    return list(StudentPath.objects.filter(student=student, is_active=True).select_related("section", "framework")
+                .prefetch_related(Prefetch("steps", queryset=steps.order_by("position", "pk"))))
+
+
+def _mastered(student_ids, competency_ids) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = defaultdict(set)
+    for row in Mastery.objects.filter(student_id__in=student_ids, competency_id__in=competency_ids):
+        if row.effective_is_mastered:
+            found[row.student_id].add(row.competency_id)
+    return found
+
+
+def paths_for_student(student: Student, today=None) -> list[PathView]:
+    """The student's active paths, each with its steps, options, pacing, current and next step."""
+    today = today or timezone.localdate()
+    paths = _active_paths(student)
+    competency_ids = {c.pk for p in paths for s in p.steps.all() for c in s.competencies.all()}
+    edges = list(Prerequisite.objects.filter(competency_id__in=competency_ids).select_related("prerequisite"))
+    mastered = _mastered([student.pk], competency_ids | {e.prerequisite_id for e in edges})[student.pk]
+    needs = defaultdict(list)
+    for edge in edges:
+        needs[edge.competency_id].append(edge.prerequisite)
+    return [_path_view(p, needs, mastered, today, student) for p in paths]
+
+
+def _path_view(path: StudentPath, needs, mastered: set[int], today, student: Student) -> PathView:
+    views = []
+    for step in path.steps.all():
+        competencies = list(step.competencies.all())
+        own = {c.pk for c in competencies}
+        waiting = {p.pk: p for c in competencies for p in needs[c.pk] if p.pk not in mastered and p.pk not in own}
+        options = list(step.options.all())
+        views.append(StepView(step, competencies, [o for o in options if o.kind == OptionKind.LEARN],
+                              [o for o in options if o.kind == OptionKind.SHOW], list(waiting.values()), own & mastered))
+    pace = pacing.pace([pacing.StepDates(v.step.target_date, v.step.finished_on if v.step.is_done else None) for v in views], today)
+    waiting_steps = [v for v in views if not v.step.is_done]
+    current = next((v for v in waiting_steps if v.is_current), waiting_steps[0] if waiting_steps else None)
+    after = [v for v in waiting_steps if current is not None and v.step.position > current.step.position]
+    return PathView(path, views, pace, pace_in_words(pace, student.preferred_name or student.first_name), current,
+                    after[0] if after else None)
+
+
+def pace_in_words(pace: pacing.Pace, name: str) -> str:
+    """Pacing as a parent or a student reads it."""
+    counts = {"name": name, "done": pace.done, "total": pace.total, "due": pace.due}
+    if pace.status == pacing.FINISHED:
+        return _("%(name)s has finished every step of this path.") % counts
+    if pace.status == pacing.NOT_STARTED:
+        return _("This path has no steps yet.") % counts
+    done = ngettext("%(done)d of %(total)d step is done", "%(done)d of %(total)d steps are done", pace.total) % counts
+    due = ngettext("%(due)d was planned by today", "%(due)d were planned by today", pace.due) % counts
+    if pace.status == pacing.AHEAD:
+        return _("Ahead of plan: %(done)s and %(due)s.") % {"done": done, "due": due}
+    if pace.status == pacing.ON_TRACK:
+        return _("On track: %(done)s and %(due)s.") % {"done": done, "due": due}
+    return _("Behind plan: %(done)s and %(due)s. The teacher can give more time or extra help.") % {"done": done, "due": due}
+
+
+def path_events(path: StudentPath, limit: int = 30) -> list[PathEvent]:
+    return list(path.events.select_related("actor")[:limit])
+
+
+def upcoming_sessions_for_student(student: Student, now=None) -> list[LearningSession]:
+    start = _start_of_today(now)
+    return list(student.learning_sessions.filter(starts_at__gte=start).select_related("staff", "competency").order_by("starts_at", "pk"))
+
+
+def choices_so_far(student: Student) -> list[tuple[str, int]]:
+    """How the student chose to learn and to show learning so far: (way, times), most chosen first.
+    Evidence of what works for them, beside "how I learn best" on their learner profile."""
+    modes = dict(OptionMode.choices)
+    counts: dict[str, int] = defaultdict(int)
+    steps = PathStep.objects.filter(path__student=student).exclude(chosen_at=None).select_related("chosen_learn", "chosen_show")
+    for step in steps:
+        for option in (step.chosen_learn, step.chosen_show):
+            if option is not None:
+                counts[str(modes.get(option.mode, option.mode))] += 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def path_summary_for_family(student: Student) -> list[dict]:
+    """What the student is working on now and what comes next, for the family portal.
+
+    One plain dict per active path, in the order of the path page:
+      {"path_title": str,
+       "current_step": str | None,   # title of the step being worked on (None when finished)
+       "next_step": str | None,      # title of the step after it (None when it is the last)
+       "pacing_status": str,         # "ahead" | "on_track" | "behind" | "finished" | "not_started"
+       "pacing_words": str}          # the status in plain words, in the active language
+    The caller has already checked that the viewer may see the student (paths.view)."""
+    return [{"path_title": view.path.title,
+             "current_step": view.current.step.title if view.current else None,
+             "next_step": view.next.step.title if view.next else None,
+             "pacing_status": view.pace.status, "pacing_words": view.pace_words}
+            for view in paths_for_student(student)]
+
+
+# --- a class -----------------------------------------------------------------------------------------
+
+
+def sections_for_paths(user: User) -> QuerySet[Section]:
+    """This term's classes the user teaches or leads (the list form of paths.view_section)."""
+    return grid_sections(user).select_related("school", "term")
+
+
+def section_students(section: Section) -> list[Student]:
+    return [e.student for e in Enrollment.objects.filter(section=section).select_related("student")
+            .order_by("student__last_name", "student__first_name", "student__pk")]
+
+
+@dataclass
+class PacingRow:
+    student: Student
+    path: StudentPath | None
+    pace: pacing.Pace | None
+    current: PathStep | None
+
+
+def section_pacing(section: Section, today=None) -> list[PacingRow]:
+    """Each student of the class with their path from this class and its pace: three queries in all."""
+    today = today or timezone.localdate()
+    students = section_students(section)
+    paths = StudentPath.objects.filter(section=section, is_active=True, student__in=[s.pk for s in students]).prefetch_related(
+        Prefetch("steps", queryset=PathStep.objects.order_by("position", "pk")))
+    by_student = defaultdict(list)
+    for path in paths:
+        by_student[path.student_id].append(path)
+    rows = []
+    for student in students:
+        for path in by_student.get(student.pk) or [None]:
+            rows.append(_pacing_row(student, path, today))
+    return rows
+
+
+def _pacing_row(student: Student, path: StudentPath | None, today) -> PacingRow:
+    if path is None:
+        return PacingRow(student, None, None, None)
+    steps = list(path.steps.all())
+    pace = pacing.pace([pacing.StepDates(s.target_date, s.finished_on if s.is_done else None) for s in steps], today)
+    waiting = [s for s in steps if not s.is_done]
+    current = next((s for s in waiting if s.status == PathStep.Status.OPEN), waiting[0] if waiting else None)
+    return PacingRow(student, path, pace, current)
+
+
+@dataclass
+class Suggestion:
+    competency: Competency
+    students: list[Student]
+
+
+def group_suggestions(section: Section) -> list[Suggestion]:
+    """Small groups of the class's students who share an unmastered competency of their current step."""
+    students = {s.pk: s for s in section_students(section)}
+    steps = (PathStep.objects.filter(path__section=section, path__is_active=True, path__student__in=list(students))
+             .exclude(status__in=PathStep.DONE).select_related("path").prefetch_related("competencies")
+             .order_by("path__student__last_name", "path__student__first_name", "path__student_id", "path_id", "position", "pk"))
+    current: dict[int, PathStep] = {}
+    for step in steps:
+        current.setdefault(step.path.student_id, step)  # the first step not done on the student's path
+    competencies = {c.pk: c for step in current.values() for c in step.competencies.all()}
+    mastered = _mastered(list(current), list(competencies))
+    needs = {student_id: [c.pk for c in step.competencies.all() if c.pk not in mastered[student_id]]
+             for student_id, step in current.items()}
+    order = sorted(competencies, key=lambda pk: (competencies[pk].position, pk))
+    return [Suggestion(competencies[g.competency], [students[s] for s in g.students]) for g in grouping.suggest_groups(needs, order)]
+
+
+# --- sessions --------------------------------------------------------------------------------------
+
+
+def _start_of_today(now=None) -> datetime:
+    now = now or timezone.now()
+    return timezone.make_aware(datetime.combine(timezone.localtime(now).date(), time.min))
+
+
+def _sessions() -> QuerySet[LearningSession]:
+    return LearningSession.objects.select_related("staff", "section__school", "competency").prefetch_related(
+        Prefetch("students", queryset=Student.objects.order_by("last_name", "first_name")))
+
+
+def section_path_competencies(section: Section) -> QuerySet[Competency]:
+    """Competencies on the paths of a class: what a session's focus may be."""
+    return Competency.objects.filter(path_steps__path__section=section, is_retired=False).distinct()
+
+
+def upcoming_sessions_for_section(section: Section) -> list[LearningSession]:
+    return list(_sessions().filter(section=section, starts_at__gte=_start_of_today()))
+
+
+def sessions_led_by(user: User) -> list[LearningSession]:
+    """The staff member's sessions from today on."""
+    return list(_sessions().filter(staff=user, starts_at__gte=_start_of_today()))
+
+
+def school_sessions(user: User, days: int = 14) -> list[LearningSession]:
+    """Sessions at the schools `user` leads, from today for `days` days, by time then room."""
+    led = StaffAssignment.objects.filter(user=user, role=StaffAssignment.Role.SCHOOL_LEADER).values("school")
+    start = _start_of_today()
+    return list(_sessions().filter(section__school__in=led, starts_at__gte=start, starts_at__lt=start + timedelta(days=days))
+                .order_by("starts_at", "room", "pk"))
+
+
+def by_local_day(sessions: list[LearningSession]) -> list[tuple]:
+    """[(day, sessions of that day)] in the school's time zone, keeping the order given."""
+    days: dict = {}
+    for session in sessions:
+        days.setdefault(timezone.localtime(session.starts_at).date(), []).append(session)
+    return list(days.items())
+
+
+def schedulable_staff(section: Section) -> QuerySet[User]:
+    """Staff who work at the class's school: who may lead a session."""
+    return User.objects.filter(assignments__school=section.school_id, is_active=True).distinct().order_by("last_name", "first_name")
+
