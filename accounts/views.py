@@ -16,7 +16,7 @@ START_PAGES = {
     User.Role.SPECIAL_EDUCATOR: "roster:staff-home",
     User.Role.SISP: "roster:staff-home",
     User.Role.SCHOOL_LEADER: "roster:student-list",
-    User.Role.SPED_DIRECTOR: "roster:student-list",
+    User.Role.SPED_DIRECTOR: "iep:queue",
     User.Role.DISTRICT_ADMIN: "roster:district-overview",
     User.Role.GUARDIAN: "family_portal:home",
     User.Role.STUDENT: "roster:student-home",

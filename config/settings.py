@@ -64,8 +64,9 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "roster",
-    "competencies",
     "profiles",
+    "competencies",
+    "iep",
     "family_portal",
     "paths",
 ]
@@ -85,9 +86,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.PrivateCacheMiddleware",
     "config.middleware.SessionTimeoutMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
-    "axes.middleware.AxesMiddleware",
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -164,9 +165,9 @@ CELERY_BEAT_SCHEDULE = {
 # --- Accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins before any password check
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins before any password check
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
@@ -178,8 +179,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# --- Email ---------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Brute force (quality.md T5.2, pitfall 8): 5 failures lock one username from one address for 15 minutes,
 # so one child's typos never lock out a whole school behind a NAT. The database handler keeps working with Redis down.
 AXES_FAILURE_LIMIT = 5
@@ -192,6 +191,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 
+# --- Email ---------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_TIMEOUT = 10

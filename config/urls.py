@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("roster.urls")),
     path("", include("competencies.urls")),
     path("", include("profiles.urls")),
+    path("", include("iep.urls")),
     path("", include("family_portal.urls")),
     path("", include("paths.urls")),
     path("admin/", admin.site.urls),

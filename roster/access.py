@@ -11,6 +11,7 @@ never a guessable URL.
 from functools import wraps
 
 import rules
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -79,6 +80,18 @@ def is_guardian_of(user: User, student: Student) -> bool:
 @about_student
 def is_the_student(user: User, student: Student) -> bool:
     return student.user_id is not None and student.user_id == user.pk
+
+
+@about_student
+def has_iep(user: User, student: Student) -> bool:
+    return student.plan == Student.Plan.IEP
+
+
+@about_student
+def is_on_iep_team_of(user: User, student: Student) -> bool:
+    # The IEP team is recorded by the iep app; looked up by name so roster imports nothing from a higher app.
+    team_member = apps.get_model("iep", "TeamMember")
+    return team_member.objects.filter(user=user, plan__student=student, plan__is_current=True).exists()
 
 
 # About a class rather than a student (competencies: the class mastery grid).
@@ -199,6 +212,15 @@ rules.add_perm("profiles.edit_own_voice", profile_self)
 rules.add_perm("profiles.view_history", profile_staff)
 rules.add_perm("profiles.print_packet", profile_staff)
 rules.add_perm("profiles.meet", profile_staff)
+# iep
+# IEP data: the special-education team, the director, the family and the student; any other staff member
+# (a general education teacher, a principal) only while they sit on the student's current IEP team.
+# Only students with an IEP have IEP pages.
+iep_team = special_education_team | (works_with & is_on_iep_team_of)
+rules.add_perm("iep.view", has_iep & (iep_team | is_guardian_of | is_the_student))
+rules.add_perm("iep.record_progress", has_iep & has_on_caseload)
+rules.add_perm("iep.submit_input", has_iep & (is_guardian_of | has_on_caseload | (works_with & is_on_iep_team_of)))
+rules.add_perm("iep.review_queue", has_iep & (is_case_manager_of | directs_special_education_for))
 # family_portal: the portal's pages are the family's alone; staff post highlights and read the replies.
 rules.add_perm("family_portal.view_child", is_guardian_of)
 rules.add_perm("family_portal.reply", is_guardian_of)

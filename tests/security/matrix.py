@@ -46,12 +46,34 @@ def _profile_goal(student, owner: str | None = None) -> int:
     goals = student.profile_goals.order_by("pk")
     return (goals.filter(owner=owner) if owner else goals).values_list("pk", flat=True)[0]
 
+# iep: who may see Maya's IEP (iep.view), and who reviews input to her IEP team (iep.review_queue).
+IEP_SUBJECTS = frozenset({"maya"})
+IEP_VIEWERS = {"director", "casemanager", "slp", "parent", "student", "teacher"}
+IEP_REVIEWERS = {"director", "casemanager"}
+
+
+def _iep_goal(student) -> int:
+    return student.iep_plans.filter(is_current=True).values_list("goals__pk", flat=True).order_by("goals__pk").first() or 0
+
+
+def _iep_input(student, with_attachment: bool = False) -> int:
+    inputs = student.iep_inputs.exclude(attachment="") if with_attachment else student.iep_inputs.all()
+    return inputs.order_by("pk").values_list("pk", flat=True).first() or 0
+
+
+def _iep_report(student) -> int:
+    return student.iep_progress_reports.order_by("pk").values_list("pk", flat=True).first() or 0
+
+
 # family_portal: the parents, and who posts highlights (teaches | has_on_caseload).
 FAMILIES = {"parent", "parent2"}
 HIGHLIGHT_POSTERS = {"teacher", "teacher2", "casemanager", "slp"}
+
+
 def _highlight(student) -> dict:
     """A highlight with a photo about the subject (family_portal/demo.py gives each subject one)."""
     return {"highlight_id": student.highlights.exclude(photo="").order_by("pk").values_list("pk", flat=True).first() or 0}
+
 
 @dataclass(frozen=True)
 class StudentRoute:
@@ -59,6 +81,9 @@ class StudentRoute:
     ok: int = 200
     method: str = "GET"
     extra_kwargs: Callable[[dict], dict] | None = None  # world -> kwargs beyond student_id
+    # The subjects on which `allowed` may act (None: all). Others answer 403, e.g. IEP pages exist only for
+    # students with an IEP, so a case manager who co-teaches another student gets 403 there.
+    subjects: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +117,7 @@ def _class_competency(student) -> dict:
 
     link = SectionCompetency.objects.filter(section__enrollments__student=student).order_by("position", "pk").first()
     return {"competency_id": link.competency_id}
+
 
 # paths
 PATH_MANAGERS = {"teacher", "teacher2", "casemanager", "slp"}
@@ -127,6 +153,7 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "accounts:logout": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
     "accounts:password-change": only(SIGNED_IN),
     "accounts:password-change-done": only(SIGNED_IN),
+    "accounts:invitation-accept": Route(other=404, anonymous=404, kwargs=lambda w: {"token": "tampered"}),
     "accounts:password-reset": Route(other=200, anonymous=200),
     "accounts:password-reset-done": Route(other=200, anonymous=200),
     "accounts:password-reset-confirm": Route(other=200, anonymous=200, kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}),
@@ -137,6 +164,13 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "roster:family-home": only({"parent", "parent2"}),
     "roster:student-home": Route(expect={"student": 302}),
     "roster:district-overview": only({"admin"}),
+    # roster: imports and invitations (issue #8); runs and invitations of other districts are 404
+    "roster:import-list": only({"admin"}),
+    "roster:import-detail": Route(expect={"admin": 404}, kwargs=lambda w: {"run_id": 999999}),
+    "roster:import-apply": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"run_id": 999999}),
+    "roster:invitation-list": only({"admin"}),
+    "roster:invitation-send-all": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
+    "roster:invitation-resend": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"invitation_id": 999999}),
     "roster:student-detail": StudentRoute(allowed=EVERYONE_WHO_SEES),
     # competencies (the section grid: the class's teachers and the school leader; other staff 404)
     "competencies:student-progress": StudentRoute(allowed=EVERYONE_WHO_SEES),
@@ -165,6 +199,25 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "profiles:packet-pdf": StudentRoute(allowed=STAFF),
     "profiles:meet": StudentRoute(allowed=STAFF),
     "profiles:mine": Route(expect={"student": 302}),
+    # iep: pages exist only for students with an IEP (maya); teacher@ sits on Maya's IEP team in the demo.
+    "iep:student-iep": StudentRoute(allowed=IEP_VIEWERS, subjects=IEP_SUBJECTS),
+    "iep:goal-point-add": StudentRoute(allowed={"casemanager", "slp"}, ok=405, subjects=IEP_SUBJECTS,
+                                       extra_kwargs=lambda w, s: {"goal_id": _iep_goal(s)}),
+    "iep:input-new": StudentRoute(allowed={"parent", "casemanager", "slp", "teacher"}, subjects=IEP_SUBJECTS),
+    "iep:input-detail": StudentRoute(allowed=IEP_REVIEWERS, subjects=IEP_SUBJECTS,
+                                     extra_kwargs=lambda w, s: {"input_id": _iep_input(s)}),
+    "iep:input-act": StudentRoute(allowed=IEP_REVIEWERS, ok=405, subjects=IEP_SUBJECTS,
+                                  extra_kwargs=lambda w, s: {"input_id": _iep_input(s)}),
+    "iep:input-attachment": StudentRoute(allowed=IEP_REVIEWERS, subjects=IEP_SUBJECTS,
+                                         extra_kwargs=lambda w, s: {"input_id": _iep_input(s, with_attachment=True)}),
+    "iep:report-page": StudentRoute(allowed=IEP_VIEWERS, subjects=IEP_SUBJECTS, extra_kwargs=lambda w, s: {"period": "2026-Q1"}),
+    "iep:report-pdf": StudentRoute(allowed=IEP_VIEWERS, subjects=IEP_SUBJECTS,
+                                   extra_kwargs=lambda w, s: {"report_id": _iep_report(s)}),
+    "iep:report-generate": StudentRoute(allowed=IEP_REVIEWERS, ok=405, subjects=IEP_SUBJECTS),
+    "iep:queue": only(IEP_REVIEWERS),
+    "iep:queue-assign": Route(expect={"director": 405}),
+    "iep:deadlines": only(IEP_REVIEWERS),
+    "iep:reports-generate": Route(expect={"director": 405}),
     # family_portal: the family's pages are the parents' alone (staff who see the child get 403);
     # staff who teach the child or have them on caseload post highlights and see the family's replies.
     "family_portal:home": only(FAMILIES),
@@ -179,7 +232,6 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "family_portal:input-list": StudentRoute(allowed=FAMILIES),
     "family_portal:input-new": StudentRoute(allowed=FAMILIES, subjects=IEP_SUBJECTS),
     "family_portal:input-sent": StudentRoute(allowed=FAMILIES, subjects=IEP_SUBJECTS,
-    "accounts:invitation-accept": Route(other=404, anonymous=404, kwargs=lambda w: {"token": "tampered"}),
                                              extra_kwargs=lambda w, s: {"input_id": _iep_input(s)}),
     "family_portal:access-record": StudentRoute(allowed=FAMILIES),
     "family_portal:student-highlights": StudentRoute(allowed=HIGHLIGHT_POSTERS),
@@ -209,10 +261,3 @@ MATRIX: dict[str, StudentRoute | Route] = {
 
 # The Django admin: staff accounts only; everyone else is sent to the admin's own sign-in.
 ADMIN_NAMESPACE = "admin"
-    # roster: imports and invitations (issue #8); runs and invitations of other districts are 404
-    "roster:import-list": only({"admin"}),
-    "roster:import-detail": Route(expect={"admin": 404}, kwargs=lambda w: {"run_id": 999999}),
-    "roster:import-apply": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"run_id": 999999}),
-    "roster:invitation-list": only({"admin"}),
-    "roster:invitation-send-all": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
-    "roster:invitation-resend": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"invitation_id": 999999}),

@@ -1,0 +1,227 @@
+"""What Waypoint carries next to a district's legal IEP system: the plan's dates and team, the measurable
+goals and their progress-monitoring data, the input families and staff send to the team, and the quarterly
+progress reports."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class ReviewSettings(models.Model):
+    """A district's own figures for the input queue."""
+
+    district = models.OneToOneField("roster.District", on_delete=models.CASCADE, related_name="iep_review_settings")
+    response_target_school_days = models.PositiveSmallIntegerField(
+        _("response target (school days)"), default=10, help_text=_("Inputs open longer than this are highlighted.")
+    )
+
+    def __str__(self) -> str:
+        return f"{self.district}: {self.response_target_school_days} school days"
+
+
+class IEPPlan(models.Model):
+    student = models.ForeignKey("roster.Student", on_delete=models.CASCADE, related_name="iep_plans")
+    start_date = models.DateField(_("start date"))
+    annual_review_due = models.DateField(_("annual review due"))
+    reevaluation_due = models.DateField(_("re-evaluation due"))
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="iep_plans_managed"
+    )
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["student"], condition=Q(is_current=True), name="one_current_iep_per_student"),
+            models.CheckConstraint(condition=Q(annual_review_due__gt=models.F("start_date")), name="iep_review_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"IEP of {self.student} from {self.start_date}"
+
+
+class TeamMember(models.Model):
+    class Role(models.TextChoices):
+        CASE_MANAGER = "case_manager", _("Case manager")
+        PARENT = "parent", _("Parent or guardian")
+        GENERAL_EDUCATOR = "general_educator", _("General education teacher")
+        SPECIAL_EDUCATOR = "special_educator", _("Special education teacher")
+        SERVICE_PROVIDER = "service_provider", _("Related service provider")
+        DISTRICT_REPRESENTATIVE = "district_representative", _("District representative")
+        STUDENT = "student", _("Student")
+
+    plan = models.ForeignKey(IEPPlan, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="iep_team_memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+
+    class Meta:
+        ordering = ["role", "user__last_name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "user"], name="one_team_seat_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Goal(models.Model):
+    class Area(models.TextChoices):
+        READING = "reading", _("Reading")
+        WRITING = "writing", _("Writing")
+        MATH = "math", _("Math")
+        COMMUNICATION = "communication", _("Communication")
+        BEHAVIOR = "behavior", _("Behavior")
+        EXECUTIVE = "executive", _("Executive functioning")
+        FUNCTIONAL = "functional", _("Functional skills")
+        SELF_ADVOCACY = "self_advocacy", _("Self-advocacy")
+
+    plan = models.ForeignKey(IEPPlan, on_delete=models.CASCADE, related_name="goals")
+    area = models.CharField(_("area"), max_length=20, choices=Area.choices)
+    statement = models.TextField(_("goal statement"))
+    unit = models.CharField(_("unit of measure"), max_length=60, help_text=_("For example: words read correctly per minute"))
+    baseline = models.DecimalField(_("baseline"), max_digits=8, decimal_places=2)
+    baseline_date = models.DateField(_("baseline date"))
+    target = models.DecimalField(_("target"), max_digits=8, decimal_places=2)
+    target_date = models.DateField(_("goal date"))
+    measurement_method = models.CharField(_("how it is measured"), max_length=200)
+    monitoring_schedule = models.CharField(_("how often it is measured"), max_length=100)
+    # Set by services.record_progress when the decision rule trips; cleared when data recover.
+    flagged_at = models.DateTimeField(null=True, blank=True)
+    # Outbox: the case manager has been told about the current flag.
+    flag_notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "area", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(target_date__gt=models.F("baseline_date")), name="goal_date_after_baseline"),
+            models.CheckConstraint(condition=~Q(target=models.F("baseline")), name="goal_target_differs_from_baseline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.statement[:60]}"
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.target > self.baseline
+
+
+class ProgressPoint(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="points")
+    measured_on = models.DateField(_("date measured"))
+    value = models.DecimalField(_("result"), max_digits=8, decimal_places=2)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["goal", "measured_on"]
+        # One result per goal per day: a double submit cannot add a second point (T7.2).
+        constraints = [models.UniqueConstraint(fields=["goal", "measured_on"], name="one_point_per_goal_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.measured_on}: {self.value}"
+
+
+class IEPInput(models.Model):
+    """Something a parent or a staff member sends to the IEP team. What was sent is never changed:
+    staff only move it along its life, and every step is an InputEvent."""
+
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", _("Strengths seen at home")
+        CONCERN = "concern", _("Concern")
+        PRIORITY = "priority", _("Priority for the next IEP")
+        QUESTION = "question", _("Question")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ASSIGNED = "assigned", _("Assigned")
+        IN_REVIEW = "in_review", _("In review")
+        ANSWERED = "answered", _("Answered")
+        TAKEN_INTO_DRAFT = "taken_into_draft", _("Taken into the IEP draft")
+        CLOSED = "closed", _("Closed")
+
+    OPEN_STATUSES = (Status.RECEIVED, Status.ASSIGNED, Status.IN_REVIEW)
+
+    class Sender(models.TextChoices):
+        FAMILY = "family", _("Family")
+        STAFF = "staff", _("Staff")
+
+    student = models.ForeignKey("roster.Student", on_delete=models.CASCADE, related_name="iep_inputs")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iep_inputs_sent")
+    sender = models.CharField(max_length=10, choices=Sender.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("message"))
+    attachment = models.FileField(upload_to="iep/inputs/%Y/%m/", blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=50, blank=True)
+    # A form token: the same submission posted twice makes one row (T7.2).
+    idempotency_key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="iep_inputs_assigned"
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Outbox columns: null means "not yet told". Claimed with a conditional UPDATE (style.md).
+    notified_at = models.DateTimeField(null=True, blank=True)
+    answer_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="iepinput_status_created"),
+            models.Index(fields=["assigned_to", "status"], name="iepinput_assignee_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} about {self.student} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class InputEvent(models.Model):
+    """One step in an input's life: who moved it, when, to what. Append-only."""
+
+    input = models.ForeignKey(IEPInput, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=20, choices=IEPInput.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class ProgressReport(models.Model):
+    """A quarterly progress report, one per student and period however often the job runs."""
+
+    student = models.ForeignKey("roster.Student", on_delete=models.CASCADE, related_name="iep_progress_reports")
+    plan = models.ForeignKey(IEPPlan, on_delete=models.CASCADE, related_name="progress_reports")
+    period = models.CharField(max_length=7, help_text="YYYY-QN")
+    pdf = models.FileField(upload_to="iep/reports/%Y/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    family_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period"]
+        constraints = [models.UniqueConstraint(fields=["student", "period"], name="one_progress_report_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.period}"

@@ -1,0 +1,262 @@
+"""Reads that IEP pages share, scoped to the viewer and already joined."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.models import User
+from roster.access import is_guardian_of
+from roster.models import Caseload, District, School, StaffAssignment, Student
+
+from . import monitoring
+from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, ReviewSettings, TeamMember
+
+DEFAULT_RESPONSE_TARGET = 10
+
+
+# --- Plans and goals ---------------------------------------------------------------
+
+
+def current_plan(student: Student) -> IEPPlan | None:
+    """The student's current plan with its team, goals and every goal's points (4 queries)."""
+    return (
+        IEPPlan.objects.filter(student=student, is_current=True)
+        .select_related("case_manager")
+        .prefetch_related(
+            Prefetch("team", queryset=TeamMember.objects.select_related("user").order_by("role", "user__last_name")),
+            Prefetch("goals", queryset=Goal.objects.prefetch_related(
+                Prefetch("points", queryset=ProgressPoint.objects.order_by("measured_on"))
+            )),
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """A goal with what its chart, data table and flag need."""
+
+    goal: Goal
+    points: list[ProgressPoint]
+    chart: monitoring.Chart
+    decision: monitoring.Decision
+    trend_per_week: float | None
+    aim_per_week: float
+
+    @property
+    def chart_id(self) -> str:
+        return f"goal-chart-{self.goal.pk}"
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.goal.flagged_at is not None
+
+
+def goal_progress(goal: Goal, points: list[ProgressPoint] | None = None) -> GoalProgress:
+    """Chart geometry and the decision rule for one goal, from points already loaded."""
+    points = list(goal.points.all()) if points is None else points
+    start = goal.baseline_date
+    xy = [((p.measured_on - start).days, float(p.value)) for p in points]
+    aim = monitoring.aim_line(baseline=float(goal.baseline), target=float(goal.target),
+                              days_to_goal=(goal.target_date - start).days)
+    trend = monitoring.trend_line(xy)
+    return GoalProgress(
+        goal=goal,
+        points=points,
+        chart=monitoring.build_chart(start=start, end=goal.target_date, baseline=float(goal.baseline),
+                                     target=float(goal.target), points=[(p.measured_on, float(p.value)) for p in points]),
+        decision=monitoring.decide(xy, aim, higher_is_better=goal.higher_is_better),
+        trend_per_week=None if trend is None else round(trend.slope * 7, 2),
+        aim_per_week=round(aim.slope * 7, 2),
+    )
+
+
+def goals_with_progress(plan: IEPPlan | None, *, up_to: date | None = None) -> list[GoalProgress]:
+    if plan is None:
+        return []
+    result = []
+    for goal in plan.goals.all():
+        points = [p for p in goal.points.all() if up_to is None or p.measured_on <= up_to]
+        result.append(goal_progress(goal, points))
+    return result
+
+
+def goal_of(student: Student, goal_id: int) -> Goal | None:
+    return Goal.objects.filter(pk=goal_id, plan__student=student, plan__is_current=True).first()
+
+
+def progress_reports_of(student: Student) -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.filter(student=student).exclude(pdf="").order_by("-period")
+
+
+# --- Inputs --------------------------------------------------------------------------
+
+
+def inputs_for_family(user: User, student: Student) -> QuerySet[IEPInput]:
+    """What a family sent to the IEP team about their child, newest first, with the team's answers.
+    Empty for anyone who is not a guardian with access to the child's records (the family portal's list)."""
+    if not is_guardian_of(user, student):
+        return IEPInput.objects.none()
+    return (
+        IEPInput.objects.filter(student=student, sender=IEPInput.Sender.FAMILY)
+        .select_related("submitted_by", "answered_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def inputs_about(student: Student) -> QuerySet[IEPInput]:
+    """Every input about one student, for the team (the door has checked iep.review_queue)."""
+    return IEPInput.objects.filter(student=student).select_related("submitted_by", "assigned_to").order_by("-created_at", "-pk")
+
+
+def input_with_history(student: Student, input_id: int) -> IEPInput | None:
+    return (
+        IEPInput.objects.filter(student=student, pk=input_id)
+        .select_related("submitted_by", "assigned_to", "answered_by")
+        .prefetch_related(Prefetch("events", queryset=InputEvent.objects.select_related("actor", "assigned_to")))
+        .first()
+    )
+
+
+def _directed_districts(user: User) -> QuerySet:
+    return StaffAssignment.objects.filter(user=user, role=StaffAssignment.Role.SPED_DIRECTOR).values("district")
+
+
+def directed_district_ids(user: User) -> list[int]:
+    return list(_directed_districts(user).values_list("district", flat=True))
+
+
+def reviewable_students(user: User) -> QuerySet[Student]:
+    """Students whose inputs `user` reviews: the district's students with a plan for a director
+    (directs_special_education_for), the caseload for a case manager (is_case_manager_of)."""
+    if not user.is_authenticated:
+        return Student.objects.none()
+    if user.role == User.Role.SPED_DIRECTOR:
+        return Student.objects.filter(school__district__in=_directed_districts(user)).exclude(plan=Student.Plan.NONE)
+    return Student.objects.filter(
+        caseload_entries__staff=user, caseload_entries__role=Caseload.Role.CASE_MANAGER, caseload_entries__is_active=True
+    )
+
+
+def response_target_days(user: User) -> int:
+    district = District.objects.filter(
+        Q(pk__in=_directed_districts(user)) | Q(schools__students__in=reviewable_students(user))
+    ).values_list("pk", flat=True)[:1]
+    target = ReviewSettings.objects.filter(district__in=district).values_list("response_target_school_days", flat=True).first()
+    return target or DEFAULT_RESPONSE_TARGET
+
+
+def past_target_cutoff(today: date, school_days: int):
+    """Inputs received before this moment and still open are past the response target."""
+    day = monitoring.subtract_school_days(today, school_days)
+    return timezone.make_aware(timezone.datetime(day.year, day.month, day.day))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    school: int | None = None
+    status: str = ""
+    kind: str = ""
+    case_manager: int | None = None
+    age: str = ""  # "", "7", "14", "30" (days since received) or "past_target"
+
+
+AGE_DAYS = {"7": 7, "14": 14, "30": 30}
+
+
+def review_queue(user: User, filters: QueueFilters, *, cutoff) -> QuerySet[IEPInput]:
+    """The queue of inputs `user` reviews, filtered, oldest first, with the student's school and case manager
+    joined in (one query per page whatever its length)."""
+    case_manager = Caseload.objects.filter(student=OuterRef("student"), role=Caseload.Role.CASE_MANAGER, is_active=True)
+    inputs = (
+        IEPInput.objects.filter(student__in=reviewable_students(user))
+        .select_related("student__school", "assigned_to", "submitted_by")
+        .annotate(
+            case_manager_id=Subquery(case_manager.values("staff_id")[:1]),
+            case_manager_first=Subquery(case_manager.values("staff__first_name")[:1]),
+            case_manager_last=Subquery(case_manager.values("staff__last_name")[:1]),
+        )
+    )
+    if filters.school:
+        inputs = inputs.filter(student__school_id=filters.school)
+    if filters.status in IEPInput.Status.values:
+        inputs = inputs.filter(status=filters.status)
+    if filters.kind in IEPInput.Kind.values:
+        inputs = inputs.filter(kind=filters.kind)
+    if filters.case_manager:
+        inputs = inputs.filter(case_manager_id=filters.case_manager)
+    if filters.age in AGE_DAYS:
+        inputs = inputs.filter(created_at__lt=timezone.now() - timedelta(days=AGE_DAYS[filters.age]))
+    elif filters.age == "past_target":
+        inputs = inputs.filter(status__in=IEPInput.OPEN_STATUSES, created_at__lt=cutoff)
+    return inputs.order_by("created_at", "pk")
+
+
+def queue_schools(user: User) -> QuerySet[School]:
+    return School.objects.filter(students__in=reviewable_students(user)).distinct().order_by("name")
+
+
+def case_managers_for(user: User) -> QuerySet[User]:
+    """Staff who are case manager of at least one student `user` reviews: the people inputs can go to."""
+    return (
+        User.objects.filter(
+            caseload__role=Caseload.Role.CASE_MANAGER, caseload__is_active=True,
+            caseload__student__in=reviewable_students(user),
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+# --- Deadlines -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    reviews: list[IEPPlan]
+    reevaluations: list[IEPPlan]
+    overdue_inputs: list[IEPInput]
+    per_school: list[dict]
+
+
+def deadlines(user: User, *, today: date, horizon_days: int, cutoff) -> Deadlines:
+    """Annual reviews and re-evaluations due within `horizon_days` (or already late), and open inputs past the
+    response target, for the students `user` reviews; with counts per school."""
+    students = reviewable_students(user)
+    until = today + timedelta(days=horizon_days)
+    plans = IEPPlan.objects.filter(is_current=True, student__in=students).select_related("student__school", "case_manager")
+    reviews = list(plans.filter(annual_review_due__lte=until).order_by("annual_review_due", "pk"))
+    reevaluations = list(plans.filter(reevaluation_due__lte=until).order_by("reevaluation_due", "pk"))
+    overdue = list(
+        IEPInput.objects.filter(student__in=students, status__in=IEPInput.OPEN_STATUSES, created_at__lt=cutoff)
+        .select_related("student__school", "assigned_to")
+        .order_by("created_at", "pk")
+    )
+    per_school = (
+        School.objects.filter(students__in=students)
+        .annotate(
+            reviews=Count("students__iep_plans", filter=Q(students__iep_plans__is_current=True,
+                                                          students__iep_plans__annual_review_due__lte=until), distinct=True),
+            reevaluations=Count("students__iep_plans", filter=Q(students__iep_plans__is_current=True,
+                                                                students__iep_plans__reevaluation_due__lte=until), distinct=True),
+        )
+        .order_by("name")
+        .values("pk", "name", "reviews", "reevaluations")
+    )
+    overdue_by_school: dict[int, int] = {}
+    for item in overdue:
+        overdue_by_school[item.student.school_id] = overdue_by_school.get(item.student.school_id, 0) + 1
+    rows = [{**row, "overdue_inputs": overdue_by_school.get(row["pk"], 0)} for row in per_school]
+    return Deadlines(reviews=reviews, reevaluations=reevaluations, overdue_inputs=overdue, per_school=rows)
+
+
+# --- Reports ---------------------------------------------------------------------------
+
+
+def students_with_current_plan(district: District | None = None) -> QuerySet[Student]:
+    students = Student.objects.filter(iep_plans__is_current=True, is_active=True)
+    if district is not None:
+        students = students.filter(school__district=district)
+    return students.distinct().order_by("pk")

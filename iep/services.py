@@ -1,0 +1,301 @@
+"""Every IEP write that matters: keyword-only, one transaction, notifications after commit.
+
+Notifications use an outbox: each row that someone must hear about carries a `*_notified_at` column.
+After commit a task is queued (robust: a dead broker is logged, never turned into an error page); the
+task claims the row with a conditional UPDATE, so a retry or a second worker sends nothing twice; and
+`sweep_outbox` (beat) sends whatever a dead broker dropped (quality.md T8.1, T8.2, pitfall 3).
+"""
+
+import logging
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from roster.models import Caseload, Guardianship, StaffAssignment, Student
+
+from . import attachments, monitoring, selectors
+from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport
+from .pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+Status = IEPInput.Status
+
+
+class TransitionNotAllowed(Exception):
+    """The input is no longer where the person saw it (someone else acted first)."""
+
+    def __init__(self, current: str):
+        super().__init__(current)
+        self.current = current
+
+
+class PointExists(Exception):
+    pass
+
+
+def _after_commit(task_name: str, **kwargs) -> None:
+    """Queue a task once the transaction commits. robust=True: a broker failure is logged and the
+    outbox sweep sends the notification later; the saved row is never lost or turned into a 500."""
+    from . import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.delay(**kwargs), robust=True)
+
+
+# --- Input to the IEP team ---------------------------------------------------------------
+
+
+def submit_input(*, student: Student, submitted_by: User, kind: str, text: str, attachment=None,
+                 idempotency_key: uuid.UUID | None = None) -> IEPInput:
+    """Save an input from a family (the family portal calls this) or a staff member.
+
+    - the caller has checked iep.submit_input for `student` (the access door)
+    - the attachment, if any, is checked by content (PDF, PNG, JPEG, <= 5 MB); ValidationError otherwise
+    - the same idempotency_key twice returns the first row (T7.2)
+    - one transaction: the input and its "received" event; the team is told after commit
+    """
+    if idempotency_key is not None:
+        existing = IEPInput.objects.filter(idempotency_key=idempotency_key, submitted_by=submitted_by).first()
+        if existing is not None:
+            return existing
+    content_type, extension = attachments.check_attachment(attachment) if attachment else ("", "")
+    sender = IEPInput.Sender.FAMILY if submitted_by.role == User.Role.GUARDIAN else IEPInput.Sender.STAFF
+    try:
+        with transaction.atomic():
+            item = IEPInput(student=student, submitted_by=submitted_by, sender=sender, kind=kind, text=text,
+                            idempotency_key=idempotency_key or uuid.uuid4(), attachment_type=content_type)
+            if attachment:
+                item.attachment_name = attachment.name[:200]
+                item.attachment.save(f"{uuid.uuid4()}.{extension}", attachment, save=False)
+            item.save()
+            InputEvent.objects.create(input=item, status=Status.RECEIVED, actor=submitted_by)
+            _after_commit("notify_new_input", input_id=item.pk)
+    except IntegrityError:
+        # The same form posted twice at the same moment: the other request saved it.
+        return IEPInput.objects.get(idempotency_key=idempotency_key, submitted_by=submitted_by)
+    return item
+
+
+TRANSITIONS = {
+    "start_review": ({Status.ASSIGNED}, Status.IN_REVIEW),
+    "answer": ({Status.RECEIVED, Status.ASSIGNED, Status.IN_REVIEW}, Status.ANSWERED),
+    "take_into_draft": ({Status.ANSWERED}, Status.TAKEN_INTO_DRAFT),
+    "close": ({Status.ANSWERED, Status.TAKEN_INTO_DRAFT}, Status.CLOSED),
+}
+
+
+@transaction.atomic
+def move_input(*, input_id: int, action: str, by: User, seen_status: str, answer: str = "") -> IEPInput:
+    """Move an input one step along its life.
+
+    - locks the row (select_for_update): of two people acting at once exactly one wins (T7.3)
+    - refuses when the input is not in the status the person saw: TransitionNotAllowed
+    - records the step (who, when); an answer is written once and the sender is told after commit
+    """
+    allowed_from, to_status = TRANSITIONS[action]
+    item = IEPInput.objects.select_for_update().get(pk=input_id)
+    if item.status != seen_status or item.status not in allowed_from:
+        raise TransitionNotAllowed(item.status)
+    item.status = to_status
+    fields = ["status"]
+    if action == "answer":
+        item.answer, item.answered_by, item.answered_at = answer, by, timezone.now()
+        fields += ["answer", "answered_by", "answered_at"]
+    item.save(update_fields=fields)
+    InputEvent.objects.create(input=item, status=to_status, actor=by)
+    if action == "answer":
+        _after_commit("notify_answer", input_id=item.pk)
+    return item
+
+
+def _is_case_manager(user: User, student_id: int) -> bool:
+    return Caseload.objects.filter(
+        staff=user, student_id=student_id, role=Caseload.Role.CASE_MANAGER, is_active=True
+    ).exists()
+
+
+@transaction.atomic
+def assign_inputs(*, inputs: QuerySet[IEPInput], assignee: User | None, by: User) -> tuple[int, int]:
+    """Assign open inputs, each to `assignee` or, when None, to its student's own case manager.
+
+    - `inputs` is already scoped to what `by` reviews (selectors.review_queue)
+    - an input goes only to a case manager of its student (the person who can open it); others are skipped
+    - returns (assigned, skipped); one event per assignment
+    """
+    locked = list(inputs.select_for_update().filter(status__in=IEPInput.OPEN_STATUSES).order_by("pk"))
+    managers = dict(
+        Caseload.objects.filter(student_id__in={i.student_id for i in locked}, role=Caseload.Role.CASE_MANAGER,
+                                is_active=True).values_list("student_id", "staff_id")
+    )
+    changed = []
+    for item in locked:
+        target_id = managers.get(item.student_id) if assignee is None else assignee.pk
+        if target_id is None or managers.get(item.student_id) != target_id:
+            continue
+        item.assigned_to_id, item.status = target_id, Status.ASSIGNED
+        changed.append(item)
+    IEPInput.objects.bulk_update(changed, ["assigned_to", "status"])
+    InputEvent.objects.bulk_create(
+        [InputEvent(input=item, status=Status.ASSIGNED, actor=by, assigned_to_id=item.assigned_to_id) for item in changed]
+    )
+    return len(changed), inputs.count() - len(changed)
+
+
+# --- Progress monitoring ----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_progress(*, goal: Goal, measured_on: date, value: Decimal, note: str, recorded_by: User) -> monitoring.Decision:
+    """Add a data point and apply the decision rule.
+
+    - one point per goal per day: PointExists otherwise
+    - the goal is locked so two entries at once cannot both miss (or both send) the flag
+    - four points in a row below the aim line flag the goal and tell the case manager after commit;
+      data back on track clear the flag
+    """
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    try:
+        with transaction.atomic():
+            ProgressPoint.objects.create(goal=goal, measured_on=measured_on, value=value, note=note, recorded_by=recorded_by)
+    except IntegrityError:
+        raise PointExists from None
+    decision = selectors.goal_progress(goal, list(goal.points.order_by("measured_on"))).decision
+    if decision == monitoring.Decision.BELOW_AIM and goal.flagged_at is None:
+        goal.flagged_at, goal.flag_notified_at = timezone.now(), None
+        goal.save(update_fields=["flagged_at", "flag_notified_at"])
+        _after_commit("notify_goal_flag", goal_id=goal.pk)
+    elif decision != monitoring.Decision.BELOW_AIM and goal.flagged_at is not None:
+        goal.flagged_at = None
+        goal.save(update_fields=["flagged_at"])
+    return decision
+
+
+# --- Notifications (outbox) ---------------------------------------------------------------
+
+
+def _claim(queryset: QuerySet, field: str) -> bool:
+    """Conditional UPDATE: True for exactly one caller however many workers try."""
+    return queryset.filter(**{field: None}).update(**{field: timezone.now()}) == 1
+
+
+def _release(queryset: QuerySet, field: str) -> None:
+    queryset.update(**{field: None})
+
+
+def _send(queryset: QuerySet, field: str, *, subject: str, template: str, context: dict, to: list[str]) -> bool:
+    if not _claim(queryset, field):
+        return False  # already sent, by an earlier try or another worker
+    if not to:
+        return True
+    try:
+        send_mail(subject, render_to_string(template, context), None, to)
+    except Exception:
+        _release(queryset, field)  # the retry or the sweep sends it
+        raise
+    return True
+
+
+def _input_reviewers(student: Student) -> list[str]:
+    managers = list(Caseload.objects.filter(student=student, role=Caseload.Role.CASE_MANAGER, is_active=True)
+                    .values_list("staff__email", flat=True))
+    if managers:
+        return managers
+    return list(StaffAssignment.objects.filter(district_id=student.school.district_id, role=StaffAssignment.Role.SPED_DIRECTOR)
+                .values_list("user__email", flat=True))
+
+
+def notify_new_input(*, input_id: int) -> bool:
+    """Tell the student's case manager (or, without one, the district's director) that an input arrived."""
+    item = IEPInput.objects.select_related("student__school").get(pk=input_id)
+    return _send(IEPInput.objects.filter(pk=input_id), "notified_at", subject=_("New input for an IEP team"),
+                 template="iep/emails/new_input.txt", context={"input": item}, to=_input_reviewers(item.student))
+
+
+def notify_answer(*, input_id: int) -> bool:
+    """Write the team's answer to the person who sent the input."""
+    item = IEPInput.objects.select_related("student", "submitted_by", "answered_by").get(pk=input_id)
+    return _send(IEPInput.objects.filter(pk=input_id), "answer_notified_at", subject=_("The IEP team answered you"),
+                 template="iep/emails/answer.txt", context={"input": item}, to=[item.submitted_by.email])
+
+
+def notify_goal_flag(*, goal_id: int) -> bool:
+    goal = Goal.objects.select_related("plan__student", "plan__case_manager").get(pk=goal_id)
+    if goal.flagged_at is None:
+        return False
+    to = [m for m in [goal.plan.case_manager.email if goal.plan.case_manager else None] if m] or _input_reviewers(goal.plan.student)
+    return _send(Goal.objects.filter(pk=goal_id, flagged_at__isnull=False), "flag_notified_at",
+                 subject=_("An IEP goal needs a look"), template="iep/emails/goal_flag.txt", context={"goal": goal}, to=to)
+
+
+def _family_emails(student: Student) -> list[str]:
+    if student.is_adult and not student.is_dependent_adult:
+        return [student.user.email] if student.user_id else []
+    return list(Guardianship.objects.filter(student=student, is_active=True, may_access_records=True)
+                .values_list("guardian__email", flat=True))
+
+
+def notify_family_of_report(*, report_id: int) -> bool:
+    report = ProgressReport.objects.select_related("student__user").get(pk=report_id)
+    return _send(ProgressReport.objects.filter(pk=report_id).exclude(pdf=""), "family_notified_at",
+                 subject=_("A new progress report is ready"), template="iep/emails/report_ready.txt",
+                 context={"report": report}, to=_family_emails(report.student))
+
+
+def sweep_outbox() -> int:
+    """Send every notification still pending (a broker that was down dropped its task). Returns how many
+    were sent now; the claims keep this safe to run while the regular tasks run too."""
+    sent = 0
+    jobs = [
+        (IEPInput.objects.filter(notified_at=None), notify_new_input, "input_id"),
+        (IEPInput.objects.filter(answer_notified_at=None, answered_at__isnull=False), notify_answer, "input_id"),
+        (Goal.objects.filter(flagged_at__isnull=False, flag_notified_at=None), notify_goal_flag, "goal_id"),
+        (ProgressReport.objects.filter(family_notified_at=None).exclude(pdf=""), notify_family_of_report, "report_id"),
+    ]
+    for pending, notify, key in jobs:
+        for pk in pending.values_list("pk", flat=True):
+            try:
+                sent += notify(**{key: pk})
+            except Exception:
+                logger.exception("Sending %s %s failed; the next sweep tries again", notify.__name__, pk)
+    return sent
+
+
+# --- Quarterly progress reports ----------------------------------------------------------------
+
+
+def report_context(*, plan: IEPPlan, period: str) -> dict:
+    first, last = monitoring.quarter_bounds(period)
+    return {"plan": plan, "student": plan.student, "period": period, "period_start": first, "period_end": last,
+            "goals": selectors.goals_with_progress(plan, up_to=last)}
+
+
+def create_progress_report(*, student_id: int, period: str) -> ProgressReport | None:
+    """The student's report for `period`: made once, however often the job runs.
+
+    - no current plan: nothing
+    - the row is created or found (unique student + period) and locked, so two workers render once
+    - the PDF is rendered with no URL fetching and stored; the family is told after commit
+    """
+    student = Student.objects.filter(pk=student_id).first()
+    plan = selectors.current_plan(student) if student else None
+    if plan is None:
+        return None
+    with transaction.atomic():
+        report, _created = ProgressReport.objects.get_or_create(student=student, period=period, defaults={"plan": plan})
+        report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if report.pdf:
+            return report
+        html = render_to_string("iep/report_pdf.html", report_context(plan=plan, period=period))
+        pdf, _refused = render_pdf(html)
+        report.pdf.save(f"{student.uuid}-{period}.pdf", ContentFile(pdf), save=True)
+        _after_commit("notify_family_report", report_id=report.pk)
+    return report

@@ -1,0 +1,75 @@
+"""Thin Celery tasks: fetch IDs, call a service. Every one is safe to run twice (T8.5)."""
+
+import logging
+
+from celery import current_app, shared_task
+from celery.schedules import crontab
+from django.utils import timezone
+
+from . import monitoring, selectors, services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="iep.notify_new_input", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_new_input(*, input_id: int) -> bool:
+    return services.notify_new_input(input_id=input_id)
+
+
+@shared_task(name="iep.notify_answer", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_answer(*, input_id: int) -> bool:
+    return services.notify_answer(input_id=input_id)
+
+
+@shared_task(name="iep.notify_goal_flag", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_goal_flag(*, goal_id: int) -> bool:
+    return services.notify_goal_flag(goal_id=goal_id)
+
+
+@shared_task(name="iep.notify_family_report", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_family_report(*, report_id: int) -> bool:
+    return services.notify_family_of_report(report_id=report_id)
+
+
+@shared_task(name="iep.sweep_outbox")
+def sweep_outbox() -> int:
+    """Beat, every few minutes: resend what a dead broker dropped."""
+    sent = services.sweep_outbox()
+    if sent:
+        logger.info("IEP outbox sweep sent %s notifications", sent)
+    return sent
+
+
+@shared_task(name="iep.generate_progress_report")
+def generate_progress_report(*, student_id: int, period: str) -> int | None:
+    report = services.create_progress_report(student_id=student_id, period=period)
+    return None if report is None else report.pk
+
+
+@shared_task(name="iep.generate_progress_reports")
+def generate_progress_reports(*, period: str | None = None, district_id: int | None = None) -> int:
+    """Beat at each quarter's end, or on demand: one task per student with a current IEP."""
+    period = period or monitoring.quarter_of(timezone.localdate())
+    students = selectors.students_with_current_plan()
+    if district_id is not None:
+        students = students.filter(school__district_id=district_id)
+    ids = list(students.values_list("pk", flat=True))
+    for student_id in ids:
+        generate_progress_report.delay(student_id=student_id, period=period)
+    return len(ids)
+
+
+@shared_task(name="iep.generate_last_quarter_reports")
+def generate_last_quarter_reports() -> int:
+    """Beat, on the first day of each quarter: the reports of the quarter that just ended."""
+    return generate_progress_reports(period=monitoring.previous_quarter(timezone.localdate()))
+
+
+@current_app.on_after_finalize.connect
+def _schedule(sender, **kwargs) -> None:
+    # Kept with the tasks so the app brings its own schedule (settings stay shared and small).
+    sender.add_periodic_task(300.0, sweep_outbox.s(), name="iep: resend pending notifications")
+    sender.add_periodic_task(
+        crontab(minute=0, hour=5, day_of_month=1, month_of_year="1,4,7,10"),
+        generate_last_quarter_reports.s(), name="iep: quarterly progress reports",
+    )

@@ -1,0 +1,39 @@
+from django.urls import path, register_converter
+
+from . import views
+
+app_name = "iep"
+
+
+class QuarterConverter:
+    regex = r"\d{4}-Q[1-4]"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(QuarterConverter, "quarter")
+
+urlpatterns = [
+    # a student's IEP: plan, goals and progress data
+    path("students/<uuid:student_id>/iep/", views.student_iep, name="student-iep"),
+    path("students/<uuid:student_id>/iep/goals/<int:goal_id>/points/", views.goal_point_add, name="goal-point-add"),
+    # input to the IEP team
+    path("students/<uuid:student_id>/iep/inputs/new/", views.input_new, name="input-new"),
+    path("students/<uuid:student_id>/iep/inputs/<int:input_id>/", views.input_detail, name="input-detail"),
+    path("students/<uuid:student_id>/iep/inputs/<int:input_id>/act/", views.input_act, name="input-act"),
+    path("students/<uuid:student_id>/iep/inputs/<int:input_id>/attachment/", views.input_attachment,
+         name="input-attachment"),
+    # progress reports
+    path("students/<uuid:student_id>/iep/reports/<quarter:period>/", views.report_page, name="report-page"),
+    path("students/<uuid:student_id>/iep/reports/file/<int:report_id>/", views.report_pdf, name="report-pdf"),
+    path("students/<uuid:student_id>/iep/reports/generate/", views.report_generate, name="report-generate"),
+    # the IEP team's own pages
+    path("iep/queue/", views.queue, name="queue"),
+    path("iep/queue/assign/", views.queue_assign, name="queue-assign"),
+    path("iep/deadlines/", views.deadlines, name="deadlines"),
+    path("iep/reports/generate/", views.reports_generate, name="reports-generate"),
+]
