@@ -1,0 +1,178 @@
+"""paths pages: access (T1.2), the student's choice, and query counts at two sizes (P1, T10)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import AccessEvent
+from paths import selectors
+from paths.models import PathStep
+from tests.factories.accounts import UserFactory
+from tests.factories.competencies import CompetencyFactory
+from tests.factories.paths import LearningSessionFactory, TemplateOptionFactory, TemplateStepFactory
+from tests.factories.roster import EnrollmentFactory, StaffAssignmentFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def student_user(student):
+    student.user = UserFactory(role=User.Role.STUDENT, email="maya@school.test")
+    student.save(update_fields=["user"])
+    return student.user
+
+
+def class_of(section, size):
+    kids = [StudentFactory(school=section.school) for _ in range(size)]
+    for kid in kids:
+        EnrollmentFactory(student=kid, section=section)
+    return kids
+
+
+def grow_template(template, framework, extra_steps):
+    for index in range(extra_steps):
+        step = TemplateStepFactory(template=template, position=10 + index, competencies=[CompetencyFactory(framework=framework)])
+        TemplateOptionFactory(step=step, kind="show", mode="present", title="Present to the teacher")
+
+
+def test_student_sees_only_their_own_path(client, student_user, student, other_student, assign, template, other_teacher):
+    """T1.2: another student's path answers 404, the same as a student who does not exist."""
+    assign([student])
+    client.force_login(student_user)
+    assert client.get(reverse("paths:path-detail", args=[student.uuid])).status_code == 200
+    assert client.get(reverse("paths:path-detail", args=[other_student.uuid])).status_code == 404
+
+
+def test_student_cannot_mark_their_step_mastered(client, student_user, student, assign):
+    """Issue #5: the open-or-skip door is the teacher's (403 for the student); the step does not move."""
+    (path,) = assign([student])
+    step = path.steps.get(position=0)
+    client.force_login(student_user)
+    url = reverse("paths:step-override", args=[student.uuid, path.pk, step.pk])
+    response = client.post(url, {"action": "skip", "reason": "I know it"})
+    step.refresh_from_db()
+    assert (response.status_code, step.status) == (403, PathStep.Status.OPEN)
+    assert AccessEvent.objects.filter(student=student, outcome=AccessEvent.Outcome.DENIED).count() == 1
+
+
+def test_student_picks_a_show_option_and_says_why(client, student_user, student, assign):
+    """Journey 3: 'make a short video' instead of 'write a paragraph'."""
+    (path,) = assign([student])
+    step = path.steps.get(position=0)
+    video = step.options.get(title="Make a short video")
+    client.force_login(student_user)
+    url = reverse("paths:step-choose", args=[student.uuid, path.pk, step.pk])
+    response = client.post(url, {"show": str(video.pk), "reason": "Talking it through helps me"})
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert (step.chosen_show, step.choice_reason, step.status) == (video, "Talking it through helps me", "open")
+    page = client.get(reverse("paths:path-detail", args=[student.uuid])).content.decode()
+    assert "Talking it through helps me" in page and "Make a video: chosen once" in page
+
+
+def test_choice_form_refuses_an_empty_choice_in_plain_words(client, student_user, student, assign):
+    (path,) = assign([student])
+    step = path.steps.get(position=0)
+    client.force_login(student_user)
+    response = client.post(reverse("paths:step-choose", args=[student.uuid, path.pk, step.pk]), {"reason": "x"})
+    assert response.status_code == 200
+    assert "Choose a way to learn or a way to show what you learned." in response.content.decode()
+
+
+def test_teacher_adapts_a_step_through_the_page(client, teacher, student, assign, competencies):
+    (path,) = assign([student])
+    step = path.steps.get(position=1)
+    client.force_login(teacher)
+    new_date = (timezone.localdate() + timedelta(days=40)).isoformat()
+    response = client.post(reverse("paths:step-edit", args=[student.uuid, path.pk, step.pk]),
+                           {"title": "Step 2 with support", "description": "", "target_date": new_date,
+                            "competencies": [competencies[3].pk]})
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert (step.title, step.target_date.isoformat(), list(step.competencies.all())) == ("Step 2 with support", new_date, [competencies[3]])
+
+
+@pytest.mark.parametrize(("students", "extra_steps"), [(1, 0), (6, 4)])
+def test_section_pacing_query_count_does_not_grow(client, teacher, section, student, assign, template, framework,
+                                                  students, extra_steps, django_assert_num_queries):
+    """Issue #5, P1, T10: the same count with 2 or 7 students and 3 or 7 steps."""
+    grow_template(template, framework, extra_steps)
+    assign([student, *class_of(section, students)])
+    client.force_login(teacher)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("paths:section-pacing", args=[section.pk]))
+    assert len(response.context["rows"]) == students + 1
+    assert {row.pace.total for row in response.context["rows"]} == {3 + extra_steps}
+
+
+@pytest.mark.parametrize("extra_steps", [0, 5])
+def test_path_page_query_count_does_not_grow_with_steps(client, teacher, student, assign, template, framework, extra_steps,
+                                                        django_assert_num_queries):
+    grow_template(template, framework, extra_steps)
+    (path,) = assign([student])
+    LearningSessionFactory(section=path.section, staff=teacher, students=[student])
+    client.force_login(teacher)
+    with django_assert_num_queries(20):
+        response = client.get(reverse("paths:path-detail", args=[student.uuid]))
+    assert len(response.context["paths"][0].steps) == 3 + extra_steps
+    assert len(response.context["sessions"]) == 1
+
+
+@pytest.mark.parametrize("students", [2, 7])
+def test_group_suggestions_query_count_and_groups(client, teacher, section, student, assign, students, django_assert_num_queries):
+    """Everyone's current step needs 5.NF.1: one suggested group holding them all (at most 6 a group)."""
+    assign([student, *class_of(section, students - 1)])
+    LearningSessionFactory(section=section, staff=teacher, students=[student])
+    client.force_login(teacher)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("paths:section-groups", args=[section.pk]))
+    suggestions = response.context["suggestions"]
+    assert sum(len(s.students) for s in suggestions) == students
+    assert {s.competency.code for s in suggestions} == {"5.NF.1"}
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_sessions_pages_query_counts(client, teacher, section, student, school, count, django_assert_num_queries):
+    leader = UserFactory(role=User.Role.SCHOOL_LEADER)
+    StaffAssignmentFactory(user=leader, district=school.district, school=school, role="school_leader")
+    start = timezone.now() + timedelta(hours=2)
+    for n in range(count):
+        LearningSessionFactory(section=section, staff=teacher, students=[student], starts_at=start + timedelta(hours=n))
+    client.force_login(teacher)
+    with django_assert_num_queries(4):
+        assert len(client.get(reverse("paths:my-sessions")).context["sessions"]) == count
+    client.force_login(leader)
+    with django_assert_num_queries(4):
+        days = client.get(reverse("paths:school-sessions")).context["days"]
+    assert sum(len(day_sessions) for _day, day_sessions in days) == count
+
+
+def test_school_sessions_show_only_the_leaders_school(client, section, teacher, student, other_student, other_teacher, other_school):
+    leader = UserFactory(role=User.Role.SCHOOL_LEADER)
+    StaffAssignmentFactory(user=leader, district=section.school.district, school=section.school, role="school_leader")
+    mine = LearningSessionFactory(section=section, staff=teacher, students=[student])
+    other_section = other_student.enrollments.get().section
+    LearningSessionFactory(section=other_section, staff=other_teacher, students=[other_student])
+    assert selectors.school_sessions(leader) == [mine]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_template_list_query_count(client, teacher, school, framework, count, django_assert_num_queries):
+    from tests.factories.paths import PathTemplateFactory
+
+    PathTemplateFactory.create_batch(count, school=school, framework=framework)
+    client.force_login(teacher)
+    with django_assert_num_queries(4):
+        response = client.get(reverse("paths:template-list"))
+    assert len(response.context["templates"]) == count
+
+
+def test_family_summary_is_plain_values(student, assign):
+    assign([student], start_date=timezone.localdate() - timedelta(days=60))
+    (summary,) = selectors.path_summary_for_family(student)
+    assert summary["current_step"] == "Step 1" and summary["next_step"] == "Step 2"
+    assert summary["pacing_status"] == "behind"
+    assert summary["pacing_words"].startswith("Behind plan: 0 of 3 steps are done")
