@@ -357,12 +357,13 @@ def schedule_session(
     overlapping = LearningSession.objects.filter(
         starts_at__lt=ends_at, starts_at__gt=starts_at - timedelta(hours=12), section__school_id=section.school_id
     )
-    clashes = [s for s in overlapping.select_related("staff") if s.ends_at > starts_at and (s.staff_id == staff.pk or s.room.casefold() == room.casefold())]
-    if clashes:
-        other = clashes[0]
-        who = other.staff if other.staff_id == staff.pk else other.room
-        raise ValidationError(_("%(who)s is already booked from %(start)s to %(end)s.") % {
-            "who": who, "start": timezone.localtime(other.starts_at).strftime("%H:%M"), "end": timezone.localtime(other.ends_at).strftime("%H:%M")})
+    same_people_or_room = [s for s in overlapping.select_related("staff")
+                           if s.staff_id == staff.pk or s.room.casefold() == room.casefold()]
+    clash = next((s for s in same_people_or_room if s.ends_at > starts_at), None)
+    if clash is not None:
+        who = clash.staff if clash.staff_id == staff.pk else clash.room
+        start, end = (timezone.localtime(t).strftime("%H:%M") for t in (clash.starts_at, clash.ends_at))
+        raise ValidationError(_("%(who)s is already booked from %(start)s to %(end)s.") % {"who": who, "start": start, "end": end})
     session = LearningSession(section=section, competency=competency, kind=kind, staff=staff, room=room, starts_at=starts_at,
                               minutes=minutes, focus=focus, created_by=created_by)
     session._history_user = created_by
