@@ -4,6 +4,7 @@
 #   make test-pg   the same suite on PostgreSQL + Redis (the CI leg)
 #   make worker    a Celery worker (needs REDIS_URL)
 #   make messages  extract and compile Spanish translations
+#   make bench     page, job and load benchmarks on PostgreSQL + Redis (bench/README.md); make bench-db seeds their database
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -13,7 +14,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
-.PHONY: run test test-pg worker messages check-chromium
+.PHONY: run test test-pg worker messages check-chromium bench bench-db
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +63,21 @@ worker: $(VENV)/.installed-runtime
 messages: $(VENV)/.installed-runtime
 	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=tests
 	$(PY) manage.py compilemessages -l es --ignore=.venv
+
+# Benchmarks (bench/README.md): not tests, never part of `make test`. Their own database and Redis db.
+BENCH_DB ?= waypoint_bench
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
+BENCH_STUDENTS ?= 10000
+BENCH_LOAD_SECONDS ?= 60
+
+bench-db: $(VENV)/.installed-runtime
+	dropdb --if-exists -h 127.0.0.1 -U postgres $(BENCH_DB)
+	createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) manage.py seed_district --students $(BENCH_STUDENTS) --seed 1
+
+bench: $(VENV)/.installed-runtime
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) -m bench.pages
+	DATABASE_URL=$(BENCH_PG_URL) $(PY) -m bench.jobs
+	DATABASE_URL=$(BENCH_PG_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench.load.run --duration $(BENCH_LOAD_SECONDS)

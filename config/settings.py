@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "iep",
     "family_portal",
     "paths",
+    "bench",
 ]
 
 MIDDLEWARE = [
