@@ -30,7 +30,8 @@ class SectionForm(VersionedForm):
     text = forms.CharField(
         required=False,
         max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        # autofocus: htmx moves focus into the form it swaps in, so keyboard users land in the box.
+        widget=forms.Textarea(attrs={"rows": 6, "autofocus": True}),
         error_messages={"max_length": _("Please keep this to %(limit_value)d characters or fewer (it has %(show_value)d).")},
     )
     visibility = forms.ChoiceField(
