@@ -23,7 +23,7 @@ def test_sign_in_by_email_lands_on_the_role_start_page(client, teacher):
         (User.Role.SISP, "roster:staff-home"),
         (User.Role.SCHOOL_LEADER, "roster:student-list"),
         (User.Role.DISTRICT_ADMIN, "roster:district-overview"),
-        (User.Role.GUARDIAN, "roster:family-home"),
+        (User.Role.GUARDIAN, "family_portal:home"),
         (User.Role.STUDENT, "roster:student-home"),
     ],
 )
