@@ -45,3 +45,12 @@ class InvitationAcceptForm(SetPasswordForm):
             self.fields["language"].initial = user.preferred_language
         else:
             del self.fields["language"]
+
+
+class OneTimeCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=12,
+        help_text=_("The 6-digit code from your authenticator app, or one of your 8-digit backup codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

@@ -9,6 +9,9 @@ urlpatterns = [
     # signing in and out
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
+    # two-factor sign-in
+    path("account/two-factor/", views.two_factor_setup, name="two-factor-setup"),
+    path("sign-in/code/", views.two_factor_verify, name="two-factor-verify"),
     # invitations
     path("welcome/<str:token>/", views.invitation_accept, name="invitation-accept"),
     # passwords

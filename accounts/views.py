@@ -5,10 +5,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import invitations
-from .forms import InvitationAcceptForm, SignInForm
+from . import invitations, two_factor
+from .forms import InvitationAcceptForm, OneTimeCodeForm, SignInForm
 from .models import User
 
 START_PAGES = {
@@ -73,3 +76,45 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Welcome to Waypoint. Your password is saved."))
         return redirect("accounts:home")
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitee": invitation.user})
+
+
+def _next_or_home(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("accounts:home")
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan or type the key, confirm with a first code, keep the backup codes."""
+    device = two_factor.pending_authenticator(request.user)
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.confirm_authenticator(user=request.user, token=form.cleaned_data["code"])
+        if codes is not None:
+            otp_login(request, TOTPDevice.objects.get(pk=device.pk))
+            request.session["two_factor"] = "enrolled"
+            context = {"codes": codes, "next": _next_or_home(request)}
+            return render(request, "accounts/two_factor_backup_codes.html", context)
+        form.add_error("code", _("That code did not match. Check the time on your phone and try the newest code."))
+    context = {
+        "form": form,
+        "qr_code": two_factor.qr_code_data_uri(device),
+        "key": two_factor.base32_key(device),
+        "next": _next_or_home(request),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in for someone with an authenticator."""
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.verify_code(user=request.user, token=form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_or_home(request))
+        form.add_error("code", _("That code did not work. Codes change every 30 seconds; a backup code works once."))
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_or_home(request)})

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Waypoint, lower apps first (they depend downward only)
     "audit",
     "accounts",
@@ -81,12 +84,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "family_portal.middleware.FamilyLanguageMiddleware",  # a parent's chosen language, after sign-in
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.PrivateCacheMiddleware",
     "config.middleware.SessionTimeoutMiddleware",
+    "roster.two_factor.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -191,6 +196,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Waypoint"
 
 # --- Email ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

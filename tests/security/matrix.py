@@ -152,6 +152,8 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "accounts:login": Route(expect={p: 302 for p in SIGNED_IN}, anonymous=200),
     "accounts:logout": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
     "accounts:password-change": only(SIGNED_IN),
+    "accounts:two-factor-setup": only(SIGNED_IN),
+    "accounts:two-factor-verify": only(SIGNED_IN),
     "accounts:password-change-done": only(SIGNED_IN),
     "accounts:invitation-accept": Route(other=404, anonymous=404, kwargs=lambda w: {"token": "tampered"}),
     "accounts:password-reset": Route(other=200, anonymous=200),

@@ -1,0 +1,62 @@
+"""Who must sign in with a second factor, and keeping them to it (quality.md T5.4).
+
+Staff of a district that requires it must set up an authenticator before they reach anything else;
+anyone who has set one up (parents and students may opt in) must enter a code at each sign-in.
+The decision is made once, at sign-in, and kept in the session, so pages pay no query for it.
+"""
+
+from urllib.parse import quote
+
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+
+from accounts import two_factor
+from accounts.models import User
+
+from .models import StaffAssignment
+
+SESSION_KEY = "two_factor"
+REQUIRED, ENROLLED, NOT_USED = "required", "enrolled", "none"
+OPEN_ROUTES = frozenset(
+    {"accounts:two-factor-setup", "accounts:two-factor-verify", "accounts:logout", "accounts:login"}
+)
+
+
+def district_requires_two_factor(user: User) -> bool:
+    return user.role in User.STAFF_ROLES and StaffAssignment.objects.filter(
+        user=user, district__requires_staff_two_factor=True
+    ).exists()
+
+
+def two_factor_state(user: User) -> str:
+    if two_factor.has_confirmed_device(user):
+        return ENROLLED
+    return REQUIRED if district_requires_two_factor(user) else NOT_USED
+
+
+def remember_state_at_sign_in(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = two_factor_state(user)
+
+
+class TwoFactorMiddleware:
+    """Send a signed-in person who still owes a second factor to set-up or verification."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not user.is_verified():
+            state = request.session.get(SESSION_KEY, NOT_USED)
+            if state != NOT_USED and _route_name(request.path_info) not in OPEN_ROUTES:
+                target = "accounts:two-factor-verify" if state == ENROLLED else "accounts:two-factor-setup"
+                return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
+        return self.get_response(request)
+
+
+def _route_name(path: str) -> str | None:
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
