@@ -187,3 +187,21 @@ def test_override_page_saves_reason_and_shows_it(client, teacher, student, compe
     client.post(url, {"level": "3", "reason": "Explained it aloud"})
     page = client.get(reverse("competencies:student-competency", args=[student.uuid, competencies[0].pk])).content.decode()
     assert "“Explained it aloud”" in page and "(set by a teacher)" in page
+
+
+@pytest.mark.parametrize("competency_count", [3, 12])
+def test_progress_page_query_count_does_not_grow_with_competencies(
+    client, teacher, section, framework, competencies, student, competency_count, django_assert_num_queries
+):
+    """T10: a student's progression at 3 and 12 competencies, the same literal count.
+
+    18 includes the door (3), the audit row, and the other apps' tab checks in student_base.html; the
+    progression itself is 7 (sections, links, prerequisites, mastery, scale, levels, may-record)."""
+    extra = [CompetencyFactory(framework=framework) for _ in range(competency_count - 3)]
+    services.link_section_competencies(section=section, competencies=[*competencies, *extra])
+    for competency in [*competencies, *extra]:
+        give(student, competency, 3, teacher)
+    client.force_login(teacher)
+    with django_assert_num_queries(18):
+        response = client.get(reverse("competencies:student-progress", args=[student.uuid]))
+    assert len(response.context["courses"][0]["cells"]) == competency_count
