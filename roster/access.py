@@ -28,7 +28,18 @@ def about_student(test):
 
     @wraps(test)
     def predicate(user: User, student: Student | None) -> bool:
-        return student is not None and user.is_authenticated and test(user, student)
+        if student is None or not user.is_authenticated:
+            return False
+        # One page asks several permissions that share relationships; each is read once per
+        # request (request.user is a fresh object on every request, so nothing outlives it).
+        answers = getattr(user, "_relationship_answers", None)
+        if answers is None:
+            answers = {}
+            setattr(user, "_relationship_answers", answers)
+        key = (test.__name__, student.pk)
+        if key not in answers:
+            answers[key] = test(user, student)
+        return answers[key]
 
     return rules.predicate(predicate)
 
