@@ -73,5 +73,16 @@ def seed_district(*, students: int, seed: int, today: date, with_paths: bool | N
     phase("access events", lambda: records.access_events(total=ACCESS_EVENTS_PER_STUDENT * students))
     started = time.perf_counter()
     report.rows = writers.finish()
-    report.phases.append(("sequences", time.perf_counter() - started))
+    analyze()
+    report.phases.append(("sequences and planner statistics", time.perf_counter() - started))
     return report
+
+
+def analyze() -> None:
+    """COPY leaves the planner's statistics empty until autovacuum gets round to it: without them it guesses
+    a handful of rows where there are thousands and picks nested loops (seen on the director's queue)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
