@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "family_portal",
     "paths",
     "bench",
+    "privacy",  # reads every app above: the privacy registry, exports and purges
 ]
 
 MIDDLEWARE = [

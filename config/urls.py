@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("iep.urls")),
     path("", include("family_portal.urls")),
     path("", include("paths.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,7 +28,7 @@ def about_student(test):
 
     @wraps(test)
     def predicate(user: User, student: Student | None) -> bool:
-        if student is None or not user.is_authenticated:
+        if student is None or not user.is_authenticated or not user.is_active:  # T1.5: as visible_students
             return False
         # One page asks several permissions that share relationships; each is read once per
         # request (request.user is a fresh object on every request, so nothing outlives it).
@@ -118,6 +118,12 @@ def leads_school_of_section(user: User, section: Section | None) -> bool:
     ).exists()
 
 
+@about_student
+def is_eligible_student(user: User, student: Student) -> bool:
+    # FERPA 99.5: at 18 the rights over the record pass from the parents to the student.
+    return student.is_adult and student.user_id is not None and student.user_id == user.pk
+
+
 works_with = teaches | has_on_caseload | leads_school_of | directs_special_education_for
 special_education_team = has_on_caseload | directs_special_education_for
 can_see_student = works_with | is_guardian_of | is_the_student
@@ -127,6 +133,16 @@ can_see_student = works_with | is_guardian_of | is_the_student
 rules.add_perm("roster.view_student", can_see_student)
 # Disability category and evaluation details: special-education team, director, family.
 rules.add_perm("roster.view_restricted", special_education_team | is_guardian_of)
+# privacy: the family's FERPA rights (a copy, who received it, corrections) belong to guardians with the
+# right to records, and to the student from 18; the director exports for the district; staff who work with
+# the student see the family's requests; the school leader or the district's director, who answer for the
+# school's records, decide them.
+holds_ferpa_rights = is_guardian_of | is_eligible_student
+rules.add_perm("privacy.export", holds_ferpa_rights | directs_special_education_for)
+rules.add_perm("privacy.view_disclosures", holds_ferpa_rights)
+rules.add_perm("privacy.request_amendment", holds_ferpa_rights)
+rules.add_perm("privacy.view_requests", works_with)
+rules.add_perm("privacy.decide_amendment", leads_school_of | directs_special_education_for)
 # paths: everyone who sees the student sees their path; their teachers and caseload adapt it; only the
 # student chooses their options (nobody marks a step mastered: mastery or the teacher's reasoned skip does).
 rules.add_perm("paths.view", can_see_student)

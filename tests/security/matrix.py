@@ -75,6 +75,11 @@ def _highlight(student) -> dict:
     return {"highlight_id": student.highlights.exclude(photo="").order_by("pk").values_list("pk", flat=True).first() or 0}
 
 
+def _amendment(student) -> dict:
+    """privacy/demo.py gives Maya's and the other family's child a correction request each."""
+    return {"request_id": student.amendment_requests.order_by("pk").values_list("pk", flat=True).first() or 0}
+
+
 @dataclass(frozen=True)
 class StudentRoute:
     allowed: set[str]
@@ -259,6 +264,18 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "paths:session-new": Route(expect={**MATH_GRID, "principal": 403}, kwargs=_math_section),
     "paths:my-sessions": only(STAFF),
     "paths:school-sessions": only({"principal"}),
+    # privacy: the family's rights (guardians with the right to records; the student from 18, not in the demo);
+    # the director exports for the district; staff who work with the student see the family's requests; the
+    # school leader or the director decides them; the director sees who may access records (IDEA 300.623(d)).
+    "privacy:family-home": only(FAMILIES),
+    "privacy:export": StudentRoute(allowed=FAMILIES | {"director"}),
+    "privacy:disclosures": StudentRoute(allowed=FAMILIES),
+    "privacy:amendments": StudentRoute(allowed=FAMILIES),
+    "privacy:amendment-hearing": StudentRoute(allowed=FAMILIES, ok=405, extra_kwargs=lambda w, s: _amendment(s)),
+    "privacy:amendment-statement": StudentRoute(allowed=FAMILIES, extra_kwargs=lambda w, s: _amendment(s)),
+    "privacy:student-requests": StudentRoute(allowed=STAFF),
+    "privacy:amendment-decide": StudentRoute(allowed={"principal", "director"}, extra_kwargs=lambda w, s: _amendment(s)),
+    "privacy:pii-staff": only({"director"}),
 }
 
 # The Django admin: staff accounts only; everyone else is sent to the admin's own sign-in.

@@ -1,0 +1,349 @@
+"""The privacy registry: every model of the project, third-party ones included, says which personal
+data it holds (field by field, with a category and a retention class) or why it holds none
+(quality.md T3.1; the idea comes from Moodle's privacy providers and Open edX's PII annotations).
+
+The export (privacy.export) and the purge (privacy.purge) are generated from this table, so a model
+that holds a student's data is exported and purged because it is declared here, not because someone
+remembered it. tests/privacy/test_registry.py fails on a model that is not declared, on a declared
+model that no longer exists, and on a declared field that no longer exists.
+
+A student link is a lookup from the model to the student's primary key ("student_id",
+"plan__student_id"), or a function of the student returning a queryset for links no lookup can
+express (the admin log, the student's own account, rows kept by UUID after a purge).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Model, QuerySet
+
+
+class Category:
+    IDENTITY = "identity"  # names, date of birth, identifiers
+    CONTACT = "contact"  # email
+    EDUCATION = "education"  # classes, evidence, mastery, paths, progress reports
+    SPECIAL_EDUCATION = "special_education"  # disability, IEP, accommodations, caseload, evaluation
+    FAMILY = "family"  # guardianship, family messages and replies
+    ACCOUNT = "account"  # who a staff member or a family member is, their choices
+    AUTHENTICATION = "authentication"  # sign-in attempts, sessions, invitations
+    ACCESS_LOG = "access_log"  # who saw which record, from where
+    SECRET = "secret"  # password hashes, tokens: declared, never exported
+
+    LABELS = {
+        IDENTITY: "Identity",
+        CONTACT: "Contact details",
+        EDUCATION: "Learning and progress",
+        SPECIAL_EDUCATION: "Special education and disability",
+        FAMILY: "Family",
+        ACCOUNT: "Account",
+        AUTHENTICATION: "Sign-in",
+        ACCESS_LOG: "Record of access",
+        SECRET: "Secrets (never exported)",
+    }
+
+
+class Retention:
+    STUDENT_RECORD = "student_record"  # purged after the district's retention period once the student left
+    PERMANENT = "permanent"  # IDEA 300.624(b): may be kept without time limit
+    DISCLOSURE = "disclosure"  # FERPA 99.32: kept as long as the record, and beyond a purge
+    SECURITY_LOG = "security_log"  # append-only audit trail (ASVS 7.3.3): IDs only, never purged
+    ACCOUNT = "account"  # while the account is active; removed by the district administrator
+    SESSION = "session"  # at most 12 hours (sessions) or the lockout cool-off (axes)
+    OPERATIONAL = "operational"  # import runs and jobs: kept for the district's own audit
+
+    DESCRIPTIONS = {
+        STUDENT_RECORD: "Deleted when the district's retention period after the student left has passed",
+        PERMANENT: "Kept without time limit (IDEA 300.624(b))",
+        DISCLOSURE: "Kept as long as the record, and after a purge (FERPA 99.32)",
+        SECURITY_LOG: "Kept as the security log; holds identifiers only and cannot be changed",
+        ACCOUNT: "Kept while the account is in use",
+        SESSION: "Removed when the session ends (12 hours at most)",
+        OPERATIONAL: "Kept for the district's audit of its own imports",
+    }
+
+
+StudentLink = str | Callable[[Model], QuerySet] | None
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    fields: dict[str, str]  # field name -> Category
+    retention: str
+    student_link: StudentLink = None
+    keep_forever: tuple[str, ...] = ()  # copied to the permanent record before a purge
+    kept_on_purge: str = ""  # why rows stay after a purge (the security log, the disclosure record)
+    contestable: tuple[str, ...] = ()  # fields a parent may ask to amend (FERPA 99.20)
+
+    @property
+    def secret_fields(self) -> frozenset[str]:
+        return frozenset(name for name, category in self.fields.items() if category == Category.SECRET)
+
+
+@dataclass(frozen=True)
+class NoPersonalData:
+    reason: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+Declaration = PersonalData | NoPersonalData
+
+
+def personal(retention: str, link: StudentLink = None, *, keep_forever=(), kept_on_purge="", contestable=(), **by_category: str) -> PersonalData:
+    """personal(Retention.X, "student_id", education="score note", identity="first_name") -> PersonalData."""
+    fields = {name: getattr(Category, category.upper()) for category, names in by_category.items() for name in names.split()}
+    return PersonalData(fields, retention, link, tuple(keep_forever), kept_on_purge, tuple(contestable))
+
+
+def history_of(base: PersonalData, link: StudentLink = None) -> PersonalData:
+    """A django-simple-history table holds every past version of its model's fields, plus who changed them."""
+    fields = {**base.fields, "history_user": Category.ACCOUNT, "history_change_reason": Category.EDUCATION}
+    return PersonalData(fields, base.retention, link or base.student_link)
+
+
+def _student_account(student: Model) -> QuerySet:
+    user_model = apps.get_model("accounts", "User")
+    return user_model.objects.filter(pk=student.user_id, role=user_model.Role.STUDENT) if student.user_id else user_model.objects.none()
+
+
+def _admin_log_about(student: Model) -> QuerySet:
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    return LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(student), object_id=str(student.pk))
+
+
+def _by_uuid(label: str) -> Callable[[Model], QuerySet]:
+    def rows(student: Model) -> QuerySet:
+        return apps.get_model(label).objects.filter(student_uuid=student.uuid)
+
+    rows.__name__ = f"{label}_by_uuid"
+    return rows
+
+
+R = Retention
+_student = personal(
+    R.STUDENT_RECORD, "pk",
+    keep_forever=("first_name", "last_name", "grade_level"),
+    contestable=("first_name", "last_name", "preferred_name", "grade_level", "date_of_birth", "disability_category"),
+    identity="uuid first_name last_name preferred_name date_of_birth student_number sourced_id user",
+    education="school grade_level plan is_active created_at updated_at",
+    special_education="disability_category is_dependent_adult",
+)
+_guardianship = personal(R.STUDENT_RECORD, "student_id", family="guardian student relationship may_access_records is_active")
+_staff_assignment = personal(R.ACCOUNT, account="user role district school")
+_caseload = personal(R.STUDENT_RECORD, "student_id", special_education="staff student role service is_active")
+_profile_section = personal(
+    R.STUDENT_RECORD, "student_id", contestable=("text",),
+    education="student kind text visibility version updated_at", account="updated_by",
+)
+_profile_goal = personal(
+    R.STUDENT_RECORD, "student_id", contestable=("description",),
+    education="student description kind owner target_date status version updated_at created_at", account="updated_by",
+)
+_accommodation = personal(
+    R.STUDENT_RECORD, "student_id", contestable=("description",),
+    special_education="student category description applies_in provided_by is_active version updated_at", account="updated_by",
+)
+_mastery = personal(
+    R.STUDENT_RECORD, "student_id", contestable=("value",),
+    education="student competency value is_mastered evidence_count method params computed_at override_value override_reason",
+    account="overridden_by",
+)
+_iep_plan = personal(
+    R.STUDENT_RECORD, "student_id",
+    special_education="student start_date annual_review_due reevaluation_due is_current created_at updated_at", account="case_manager",
+)
+_iep_goal = personal(
+    R.STUDENT_RECORD, "plan__student_id", contestable=("statement", "baseline"),
+    special_education="plan area statement unit baseline baseline_date target target_date measurement_method "
+    "monitoring_schedule flagged_at flag_notified_at created_at",
+)
+_path_template = personal(R.ACCOUNT, account="created_by")
+_student_path = personal(
+    R.STUDENT_RECORD, "student_id", education="student template section framework title start_date assigned_at is_active",
+    account="assigned_by",
+)
+_path_step = personal(
+    R.STUDENT_RECORD, "path__student_id",
+    education="path position title description target_date status status_reason opened_by_hand opened_on finished_on "
+    "chosen_learn chosen_show choice_reason chosen_at",
+)
+_learning_session = personal(R.ACCOUNT, account="staff created_by", education="room starts_at focus")
+_axes_request = "user_agent ip_address username http_accept path_info"
+
+REGISTRY: dict[str, Declaration] = {
+    # --- Django and third-party apps ----------------------------------------------------------------
+    "admin.LogEntry": personal(R.STUDENT_RECORD, _admin_log_about, account="user", identity="object_repr object_id",
+                               education="change_message action_time"),
+    "auth.Permission": NoPersonalData("Names of permissions, the same in every installation"),
+    "auth.Group": NoPersonalData("Names of staff groups such as 'District administrators'"),
+    "auth.Group_permissions": NoPersonalData("Which permission belongs to which group"),
+    "contenttypes.ContentType": NoPersonalData("Names of the project's tables"),
+    "sessions.Session": personal(R.SESSION, authentication="session_key session_data expire_date"),
+    "axes.AccessFailureLog": personal(R.SESSION, authentication=f"{_axes_request} attempt_time locked_out"),
+    "axes.AccessAttempt": personal(R.SESSION, authentication=f"{_axes_request} attempt_time get_data failures_since_start",
+                                   secret="post_data"),
+    "axes.AccessAttemptExpiration": NoPersonalData("Only when a sign-in attempt row expires; the row itself is declared"),
+    "axes.AccessLog": personal(R.SECURITY_LOG, authentication=f"{_axes_request} attempt_time logout_time",
+                               secret="session_hash"),
+    "otp_totp.TOTPDevice": personal(R.ACCOUNT, authentication="user name confirmed throttling_failure_timestamp "
+                                    "throttling_failure_count created_at last_used_at step t0 digits tolerance drift last_t",
+                                    secret="key"),
+    "otp_static.StaticDevice": personal(R.ACCOUNT, authentication="user name confirmed throttling_failure_timestamp "
+                                        "throttling_failure_count created_at last_used_at"),
+    "otp_static.StaticToken": personal(R.ACCOUNT, authentication="device", secret="token"),
+    # --- audit --------------------------------------------------------------------------------------
+    "audit.AccessEvent": personal(
+        R.SECURITY_LOG, "student_id",
+        kept_on_purge="The security log is append-only (ASVS 4.0.3 V7.3.3) and holds identifiers only, no names or text",
+        access_log="at user student action permission route_name method ip_address outcome",
+    ),
+    # --- accounts -----------------------------------------------------------------------------------
+    "accounts.User": personal(
+        R.ACCOUNT, _student_account,
+        identity="first_name last_name title", contact="email",
+        account="role preferred_language is_active is_staff is_superuser date_joined last_login",
+        secret="password",
+    ),
+    "accounts.User_groups": personal(R.ACCOUNT, account="user group"),
+    "accounts.User_user_permissions": personal(R.ACCOUNT, account="user permission"),
+    "accounts.Invitation": personal(R.ACCOUNT, account="user invited_by created_at sent_at send_count expires_at accepted_at",
+                                    secret="nonce"),
+    # --- roster -------------------------------------------------------------------------------------
+    "roster.District": NoPersonalData("A school district's name and settings"),
+    "roster.School": NoPersonalData("A school's name"),
+    "roster.Term": NoPersonalData("Names and dates of school terms"),
+    "roster.Section": NoPersonalData("Names, subjects and periods of classes"),
+    "roster.Section_teachers": personal(R.ACCOUNT, account="user section"),
+    "roster.Student": _student,
+    "roster.HistoricalStudent": history_of(_student, "id"),
+    "roster.Enrollment": personal(R.STUDENT_RECORD, "student_id", education="student section sourced_id"),
+    "roster.Guardianship": _guardianship,
+    "roster.HistoricalGuardianship": history_of(_guardianship),
+    "roster.StaffAssignment": _staff_assignment,
+    "roster.HistoricalStaffAssignment": history_of(_staff_assignment),
+    "roster.Caseload": _caseload,
+    "roster.HistoricalCaseload": history_of(_caseload),
+    "roster.RosterIdentity": personal(R.ACCOUNT, identity="user sourced_id"),
+    "roster.TeachingEnrollment": personal(R.ACCOUNT, account="teacher sourced_id"),
+    "roster.ImportRun": personal(R.OPERATIONAL, account="started_by", identity="package problems file_name"),
+    # --- profiles -----------------------------------------------------------------------------------
+    "profiles.ProfileSection": _profile_section,
+    "profiles.HistoricalProfileSection": history_of(_profile_section),
+    "profiles.ProfileGoal": _profile_goal,
+    "profiles.HistoricalProfileGoal": history_of(_profile_goal),
+    "profiles.Accommodation": _accommodation,
+    "profiles.HistoricalAccommodation": history_of(_accommodation),
+    # --- competencies -------------------------------------------------------------------------------
+    "competencies.Framework": NoPersonalData("A published competency framework (CASE)"),
+    "competencies.ProficiencyScale": NoPersonalData("A framework's proficiency scale"),
+    "competencies.ProficiencyLevel": NoPersonalData("The levels of a proficiency scale"),
+    "competencies.Competency": NoPersonalData("A competency statement of a framework"),
+    "competencies.Prerequisite": NoPersonalData("Which competency comes before which"),
+    "competencies.SectionCompetency": NoPersonalData("Which competencies a class works on"),
+    "competencies.Evidence": personal(
+        R.STUDENT_RECORD, "student_id", contestable=("score",),
+        education="student competency score observed_on kind demonstration note recorded_at",
+        special_education="accommodations", account="recorded_by",
+    ),
+    "competencies.Mastery": _mastery,
+    "competencies.HistoricalMastery": history_of(_mastery),
+    "competencies.ImportJob": personal(R.OPERATIONAL, account="created_by"),
+    # --- iep ----------------------------------------------------------------------------------------
+    "iep.ReviewSettings": NoPersonalData("A district's response target for family input"),
+    "iep.IEPPlan": _iep_plan,
+    "iep.HistoricalIEPPlan": history_of(_iep_plan),
+    "iep.TeamMember": personal(R.STUDENT_RECORD, "plan__student_id", special_education="plan user role"),
+    "iep.Goal": _iep_goal,
+    "iep.HistoricalGoal": history_of(_iep_goal),
+    "iep.ProgressPoint": personal(R.STUDENT_RECORD, "goal__plan__student_id", contestable=("value",),
+                                  special_education="goal measured_on value note created_at", account="recorded_by"),
+    "iep.IEPInput": personal(
+        R.STUDENT_RECORD, "student_id",
+        family="student submitted_by sender kind text attachment attachment_name attachment_type status answer "
+        "answered_at created_at notified_at answer_notified_at",
+        account="assigned_to answered_by",
+    ),
+    "iep.InputEvent": personal(R.STUDENT_RECORD, "input__student_id", family="input status actor assigned_to at"),
+    "iep.ProgressReport": personal(R.STUDENT_RECORD, "student_id",
+                                   special_education="student plan period pdf created_at family_notified_at"),
+    # --- family_portal ------------------------------------------------------------------------------
+    "family_portal.Highlight": personal(R.STUDENT_RECORD, "student_id",
+                                        education="student text photo photo_type photo_description created_at", account="author"),
+    "family_portal.HighlightReply": personal(R.STUDENT_RECORD, "highlight__student_id", family="highlight author text created_at"),
+    "family_portal.NotificationPreference": personal(R.ACCOUNT, account="user frequency updated_at"),
+    "family_portal.HighlightNotice": personal(R.STUDENT_RECORD, "highlight__student_id",
+                                              family="highlight guardian created_at sent_at"),
+    "family_portal.WeeklyDigest": personal(R.ACCOUNT, account="family week language created_at sent_at"),
+    # --- paths --------------------------------------------------------------------------------------
+    "paths.PathTemplate": _path_template,
+    "paths.HistoricalPathTemplate": history_of(_path_template),
+    "paths.TemplateStep": NoPersonalData("A step of a path template, before it is given to any student"),
+    "paths.TemplateStep_competencies": NoPersonalData("Which competencies a template step works on"),
+    "paths.TemplateOption": NoPersonalData("A way to learn or show learning in a template"),
+    "paths.StudentPath": _student_path,
+    "paths.HistoricalStudentPath": history_of(_student_path),
+    "paths.PathStep": _path_step,
+    "paths.HistoricalPathStep": history_of(_path_step),
+    "paths.PathStep_competencies": personal(R.STUDENT_RECORD, "pathstep__path__student_id", education="pathstep competency"),
+    "paths.PathOption": personal(R.STUDENT_RECORD, "step__path__student_id",
+                                 education="step kind mode title description link estimated_minutes accessibility_notes position"),
+    "paths.PathEvent": personal(R.STUDENT_RECORD, "path__student_id", education="path kind step_title detail at", account="actor"),
+    "paths.LearningSession": _learning_session,
+    "paths.HistoricalLearningSession": history_of(_learning_session),
+    "paths.LearningSession_students": personal(R.STUDENT_RECORD, "student_id", education="learningsession student"),
+    # --- privacy ------------------------------------------------------------------------------------
+    "privacy.DisclosureRecord": personal(
+        R.DISCLOSURE, _by_uuid("privacy.DisclosureRecord"),
+        kept_on_purge="FERPA 99.32: the record of disclosures is kept as long as the record, and beyond its deletion",
+        identity="student student_uuid student_name", access_log="kind recipient purpose requested_by requested_by_name at",
+    ),
+    "privacy.AmendmentRequest": personal(
+        R.STUDENT_RECORD, "student_id",
+        family="student requested_by item_key item_label reason status decision_note decided_by decided_at created_at",
+    ),
+    "privacy.RecordStatement": personal(R.STUDENT_RECORD, "request__student_id", family="request text created_at"),
+    "privacy.RetentionRule": NoPersonalData("A district's retention period"),
+    "privacy.Departure": personal(R.STUDENT_RECORD, "student_id", education="student departed_on recorded_at"),
+    "privacy.PermanentRecord": personal(
+        R.PERMANENT, _by_uuid("privacy.PermanentRecord"),
+        kept_on_purge="IDEA 300.624(b): name, classes, grade level and year completed may be kept without time limit",
+        identity="student_uuid first_name last_name", education="grade_level year_completed classes created_at",
+    ),
+    "privacy.PurgeCertificate": personal(
+        R.DISCLOSURE, _by_uuid("privacy.PurgeCertificate"),
+        kept_on_purge="The district's proof that the record was deleted (NDPA Art. IV §6)",
+        identity="student_uuid", account="run_by", education="reason deleted kept created_at",
+    ),
+}
+
+
+def all_models() -> list[type[Model]]:
+    """Every concrete model, many-to-many tables included (they hold who teaches which class)."""
+    return [model for model in apps.get_models(include_auto_created=True) if not model._meta.proxy]
+
+
+def declaration_for(model: type[Model]) -> Declaration:
+    return REGISTRY[model._meta.label]
+
+
+def student_models() -> list[tuple[type[Model], PersonalData]]:
+    """Models holding rows about one student, in the order the export shows them."""
+    found = []
+    for model in all_models():
+        declaration = REGISTRY.get(model._meta.label)
+        if isinstance(declaration, PersonalData) and declaration.student_link is not None:
+            found.append((model, declaration))
+    return found
+
+
+def rows_for(model: type[Model], declaration: PersonalData, student: Model) -> QuerySet:
+    link = declaration.student_link
+    if callable(link):
+        return link(student)
+    return model._default_manager.filter(**{link: student.pk})
+
+
+def item_key(model: type[Model], pk, field_name: str) -> str:
+    return f"{model._meta.label}:{pk}:{field_name}"

@@ -1,0 +1,40 @@
+import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.utils import timezone
+
+from competencies.models import Mastery
+from family_portal.models import Highlight, HighlightNotice
+from paths.models import LearningSession
+from privacy.models import Departure, PermanentRecord, PurgeCertificate
+from roster.models import Student
+
+
+@pytest.fixture
+def maya(demo) -> Student:
+    return Student.objects.get(sourced_id="demo-student-00")
+
+
+def client_as(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def maya_everywhere(maya, demo) -> Student:
+    """Maya with a row in every registered model that links to a student (the demo leaves a few empty)."""
+    LogEntry.objects.create(user=demo["admin@demo.test"], content_type=ContentType.objects.get_for_model(Student),
+                            object_id=str(maya.pk), object_repr=str(maya), action_flag=ADDITION, change_message="[]")
+    mastery = Mastery.objects.filter(student=maya).first()
+    mastery.save()  # a history row
+    highlight = Highlight.objects.filter(student=maya).first()
+    HighlightNotice.objects.get_or_create(highlight=highlight, guardian=demo["parent@demo.test"])
+    session = LearningSession.objects.first()
+    session.students.add(maya)
+    Departure.objects.create(student=maya, departed_on=timezone.localdate())
+    PermanentRecord.objects.create(district=maya.school.district, student_uuid=maya.uuid, first_name="Maya",
+                                   last_name="Rivera", grade_level="4")
+    PurgeCertificate.objects.create(district=maya.school.district, student_uuid=maya.uuid, reason="test")
+    return maya
