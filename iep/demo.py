@@ -1,7 +1,9 @@
 """Demo IEP data: a plan, a team and two goals with four months of weekly data for every student with an IEP
 (some goals flagged), inputs to the IEP team in every state (some past the response target), and last
-quarter's progress report for Maya. Idempotent: rows are found by stable keys, and data are added only to
-rows this run created."""
+quarter's progress report for Maya. Each math goal is linked to the multiplication competencies of the
+student's math class and each reading goal to the student's reading goal on the learner profile (when
+competencies and profiles are seeded first). Idempotent: rows are found by stable keys, data are added only to
+rows this run created, and links only to goals that have none yet."""
 
 import uuid
 from datetime import date, timedelta
@@ -11,6 +13,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
+from competencies.models import Competency
+from profiles.models import ProfileGoal
 from roster.models import Caseload, District, Guardianship, StaffAssignment, Student
 
 from . import monitoring, selectors, services
@@ -26,6 +30,8 @@ GOALS = [
      "facts correct in two minutes", Decimal("6"), Decimal("20"), "Two-minute curriculum-based measurement", "Weekly"),
 ]
 WEEKS = 16
+# The multiplication standards of the demo math classes (competencies/demo.py): the math goals' competencies.
+MATH_CODES = ["CCSS.Math.Content.5.NBT.B.5", "CCSS.Math.Content.5.NBT.B.6"]
 
 
 def seed(district: District) -> None:
@@ -37,6 +43,7 @@ def seed(district: District) -> None:
         plan = _plan(student, index, today)
         for area_index, spec in enumerate(GOALS):
             _goal(plan, spec, index, area_index, today)
+        _link_goals(plan)
         _inputs(student, index, director.user if director else None, today)
     maya = Student.objects.filter(sourced_id="demo-student-00", plan=Student.Plan.IEP).first()
     if maya is not None:
@@ -100,6 +107,22 @@ def _goal(plan: IEPPlan, spec, index: int, area_index: int, today: date) -> None
     if selectors.goal_progress(goal, list(goal.points.all())).decision == monitoring.Decision.BELOW_AIM:
         now = timezone.now()
         Goal.objects.filter(pk=goal.pk).update(flagged_at=now, flag_notified_at=now)
+
+
+def _link_goals(plan: IEPPlan) -> None:
+    """Math goal -> the student's multiplication competencies; reading goal -> the profile's reading goal."""
+    student = plan.student
+    math = plan.goals.filter(area=Goal.Area.MATH, competencies__isnull=True).first()
+    if math is not None:
+        linked = list(Competency.objects.filter(code__in=MATH_CODES, section_links__section__enrollments__student=student)
+                      .distinct().order_by("code"))
+        if linked:
+            math.competencies.add(*linked)
+    reading = plan.goals.filter(area=Goal.Area.READING, profile_goals__isnull=True).first()
+    if reading is not None:
+        source = ProfileGoal.objects.filter(student=student, description__istartswith="read").order_by("pk").first()
+        if source is not None:
+            reading.profile_goals.add(source)
 
 
 # (kind, status, days ago, text)

@@ -1,11 +1,18 @@
 """Forms validate with messages a parent understands; they never save (services do)."""
 
+from datetime import date
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from competencies.models import Competency, Evidence
+from profiles.models import ProfileGoal
+
 from . import attachments
-from .models import Goal, IEPInput
+from .models import Goal, IEPInput, IEPPlan, TeamMember
+from .selectors import Candidate
 
 
 class BootstrapForm(forms.Form):
@@ -14,7 +21,12 @@ class BootstrapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if isinstance(field.widget, (forms.CheckboxSelectMultiple, forms.CheckboxInput)):
+                css = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
             field.widget.attrs.setdefault("class", css)
 
     def full_clean(self):
@@ -42,14 +54,44 @@ class InputForm(BootstrapForm):
 
 
 class ProgressPointForm(BootstrapForm):
+    """A result on a goal. When the goal is linked to competencies, the same entry may also be recorded as
+    evidence on them (with a level from their framework's scale), or be taken from evidence already recorded."""
+
     measured_on = forms.DateField(label=_("Date measured"), widget=forms.DateInput(attrs={"type": "date"}))
     value = forms.DecimalField(label=_("Result"), max_digits=8, decimal_places=2)
     note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+    also_evidence_on = forms.TypedMultipleChoiceField(
+        label=_("Also record it as evidence in the class record"), coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple)
+    level = forms.TypedChoiceField(label=_("Level reached on the proficiency scale"), coerce=int, required=False,
+                                   empty_value=None,
+                                   error_messages={"invalid_choice": _("Choose a level from the scale.")})
+    kind = forms.ChoiceField(label=_("Kind of work"), choices=Evidence.Kind.choices, initial=Evidence.Kind.QUIZ)
+    demonstration = forms.ChoiceField(label=_("How the student showed it"), choices=Evidence.Demonstration.choices,
+                                      initial=Evidence.Demonstration.WRITTEN)
+    from_evidence = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, widget=forms.HiddenInput,
+                                           error_messages={"invalid_choice": _(
+                                               "That result from the class record can no longer be used. "
+                                               "Please enter the result yourself.")})
 
-    def __init__(self, *args, goal: Goal, **kwargs):
+    EVIDENCE_FIELDS = ("also_evidence_on", "level", "kind", "demonstration", "from_evidence")
+
+    def __init__(self, *args, goal: Goal, linked: list[Competency] = (), scales: dict[int, list[tuple[int, str]]] | None = None,
+                 offers: list[Evidence] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.goal = goal
+        self.goal, self.scales = goal, scales or {}
+        self.linked = {c.pk: c for c in linked}
+        self.offers = {e.pk: e for e in offers}
         self.fields["value"].label = _("Result (%(unit)s)") % {"unit": goal.unit}
+        if not self.linked:
+            for name in self.EVIDENCE_FIELDS:
+                del self.fields[name]
+            return
+        self.fields["also_evidence_on"].choices = [
+            (c.pk, _("Also record as evidence on %(competency)s") % {"competency": c}) for c in linked]
+        levels = sorted({level for levels in self.scales.values() for level in levels})
+        self.fields["level"].choices = [("", _("Choose a level"))] + [(v, f"{v} — {label}") for v, label in levels]
+        self.fields["from_evidence"].choices = [(pk, pk) for pk in self.offers]
 
     def clean_measured_on(self):
         day = self.cleaned_data["measured_on"]
@@ -58,6 +100,171 @@ class ProgressPointForm(BootstrapForm):
         if day < self.goal.baseline_date:
             raise forms.ValidationError(_("The date is before this goal's baseline."))
         return day
+
+    def clean(self):
+        data = super().clean()
+        ticked, level = data.get("also_evidence_on") or [], data.get("level")
+        if ticked and level is None and "level" not in self.errors:
+            self.add_error("level", _("Choose the level reached, to record it as evidence."))
+        if level is not None and not ticked:
+            self.add_error("also_evidence_on", _("Tick the competency to record the level on, or leave the level empty."))
+        for pk in ticked if level is not None else []:
+            values = [v for v, _label in self.scales.get(self.linked[pk].framework_id, [])]
+            if level not in values:
+                self.add_error("level", _("Level %(level)s is not on the scale of %(competency)s.")
+                               % {"level": level, "competency": self.linked[pk].short_code or self.linked[pk]})
+        if ticked and data.get("from_evidence"):
+            self.add_error("also_evidence_on", _("This result comes from the class record already; it is not "
+                                                 "recorded there twice."))
+        return data
+
+    def also_evidence(self):
+        """The "also record as evidence" part for services.record_progress, or None."""
+        from .services import AlsoEvidence
+
+        ticked = self.cleaned_data.get("also_evidence_on") or []
+        if not ticked:
+            return None
+        return AlsoEvidence(competencies=[self.linked[pk] for pk in ticked], level=Decimal(self.cleaned_data["level"]),
+                            kind=self.cleaned_data["kind"], demonstration=self.cleaned_data["demonstration"])
+
+    def source_evidence(self) -> Evidence | None:
+        pk = self.cleaned_data.get("from_evidence")
+        return self.offers.get(pk) if pk else None
+
+    def point_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("measured_on", "value", "note")}
+
+
+def _one_year_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class PlanForm(BootstrapForm):
+    """The plan's dates, its case manager and its team. IDEA: an annual review at least once a year, a
+    re-evaluation at least every three years."""
+
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    annual_review_due = forms.DateField(label=_("Annual review due"), widget=forms.DateInput(attrs={"type": "date"}))
+    reevaluation_due = forms.DateField(label=_("Re-evaluation due"), widget=forms.DateInput(attrs={"type": "date"}))
+    case_manager = forms.TypedChoiceField(label=_("Case manager"), coerce=int, required=False, empty_value=None)
+
+    TEAM_PREFIX = "team_"
+
+    def __init__(self, *args, plan: IEPPlan | None, candidates: list[Candidate], **kwargs):
+        seats = {seat.user_id: seat.role for seat in plan.team.all()} if plan else {}
+        initial = kwargs.pop("initial", {}) or {}
+        if plan is not None:
+            initial.update(start_date=plan.start_date, annual_review_due=plan.annual_review_due,
+                           reevaluation_due=plan.reevaluation_due, case_manager=plan.case_manager_id)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.candidates = {c.user.pk: c for c in candidates}
+        staff = [c.user for c in candidates if c.user.is_school_staff]
+        self.fields["case_manager"].choices = [("", _("Not assigned yet"))] + [(u.pk, str(u)) for u in staff]
+        role_choices = [("", _("Not on the team"))] + TeamMember.Role.choices
+        for candidate in candidates:
+            name = f"{self.TEAM_PREFIX}{candidate.user.pk}"
+            suggested = candidate.suggested_role if plan is None and candidate.suggested_role in (
+                TeamMember.Role.PARENT, TeamMember.Role.CASE_MANAGER) else ""
+            self.fields[name] = forms.ChoiceField(
+                label=f"{candidate.user} ({candidate.relation})", choices=role_choices, required=False,
+                initial=seats.get(candidate.user.pk, suggested),
+            )
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def team_fields(self):
+        return [self[name] for name in self.fields if name.startswith(self.TEAM_PREFIX)]
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith(self.TEAM_PREFIX)]
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("start_date")
+        review, reevaluation = data.get("annual_review_due"), data.get("reevaluation_due")
+        if start and review:
+            if review <= start:
+                self.add_error("annual_review_due", _("The annual review must come after the start date."))
+            elif review > _one_year_after(start, 1):
+                self.add_error("annual_review_due", _("An IEP is reviewed at least once a year: choose a date no later "
+                                                      "than one year after the start date."))
+        if start and reevaluation:
+            if reevaluation <= start:
+                self.add_error("reevaluation_due", _("The re-evaluation must come after the start date."))
+            elif reevaluation > _one_year_after(start, 3):
+                self.add_error("reevaluation_due", _("A re-evaluation is due at least every three years: choose a date "
+                                                     "no later than three years after the start date."))
+        return data
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        team = {int(name.removeprefix(self.TEAM_PREFIX)): role for name, role in data.items()
+                if name.startswith(self.TEAM_PREFIX) and role}
+        manager = self.candidates[data["case_manager"]].user if data.get("case_manager") else None
+        return {"start_date": data["start_date"], "annual_review_due": data["annual_review_due"],
+                "reevaluation_due": data["reevaluation_due"], "case_manager": manager, "team": team}
+
+
+class GoalForm(BootstrapForm):
+    area = forms.ChoiceField(label=_("Area"), choices=Goal.Area.choices)
+    statement = forms.CharField(label=_("Goal statement"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                                help_text=_("What the student will do, under what conditions, how well."),
+                                error_messages={"required": _("Please write the goal.")})
+    unit = forms.CharField(label=_("Unit of measure"), max_length=60,
+                           help_text=_("For example: words read correctly per minute"))
+    baseline = forms.DecimalField(label=_("Baseline"), max_digits=8, decimal_places=2, min_value=0,
+                                  error_messages={"invalid": _("Enter a number, for example 40 or 12.5.")})
+    baseline_date = forms.DateField(label=_("Baseline date"), widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.DecimalField(label=_("Target"), max_digits=8, decimal_places=2, min_value=0,
+                                error_messages={"invalid": _("Enter a number, for example 90 or 20.5.")})
+    target_date = forms.DateField(label=_("Goal date"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text=_("When the target should be reached."))
+    measurement_method = forms.CharField(label=_("How it is measured"), max_length=200)
+    monitoring_schedule = forms.CharField(label=_("How often it is measured"), max_length=100,
+                                          help_text=_("For example: weekly"))
+    competencies = forms.TypedMultipleChoiceField(label=_("Linked competencies"), coerce=int, required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+    profile_goals = forms.TypedMultipleChoiceField(label=_("Linked learner-profile goals"), coerce=int, required=False,
+                                                   widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, plan: IEPPlan, goal: Goal | None, competencies: list[Competency],
+                 profile_goals: list[ProfileGoal], **kwargs):
+        if goal is not None:
+            kwargs.setdefault("initial", {}).update(
+                {name: getattr(goal, name) for name in ("area", "statement", "unit", "baseline", "baseline_date",
+                                                        "target", "target_date", "measurement_method",
+                                                        "monitoring_schedule")},
+                competencies=[c.pk for c in goal.competencies.all()], profile_goals=[g.pk for g in goal.profile_goals.all()])
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.competency_options = {c.pk: c for c in competencies}
+        self.profile_goal_options = {g.pk: g for g in profile_goals}
+        self.fields["competencies"].choices = [(c.pk, str(c)) for c in competencies]
+        self.fields["profile_goals"].choices = [
+            (g.pk, f"{g.get_kind_display()}: {g.description[:100]}") for g in profile_goals]
+
+    def clean(self):
+        data = super().clean()
+        baseline, target = data.get("baseline"), data.get("target")
+        if baseline is not None and target is not None and baseline == target:
+            self.add_error("target", _("The target must be different from the baseline."))
+        baseline_date, target_date = data.get("baseline_date"), data.get("target_date")
+        if baseline_date and baseline_date > timezone.localdate():
+            self.add_error("baseline_date", _("The baseline date cannot be in the future."))
+        if target_date and baseline_date and target_date <= baseline_date:
+            self.add_error("target_date", _("The goal date must come after the baseline date."))
+        elif target_date and target_date <= self.plan.start_date:
+            self.add_error("target_date", _("The goal date must come after the plan's start date."))
+        return data
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["competencies"] = [self.competency_options[pk] for pk in data["competencies"]]
+        data["profile_goals"] = [self.profile_goal_options[pk] for pk in data["profile_goals"]]
+        return data
 
 
 class InputActionForm(BootstrapForm):

@@ -62,6 +62,9 @@ class TeamMember(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="iep_team_memberships")
     role = models.CharField(max_length=32, choices=Role.choices)
 
+    # Who joined or left the team, and who changed a seat's role, is kept with who and when.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["role", "user__last_name"]
         constraints = [models.UniqueConstraint(fields=["plan", "user"], name="one_team_seat_per_person")]
@@ -91,13 +94,19 @@ class Goal(models.Model):
     target_date = models.DateField(_("goal date"))
     measurement_method = models.CharField(_("how it is measured"), max_length=200)
     monitoring_schedule = models.CharField(_("how often it is measured"), max_length=100)
+    # What the goal is linked to: competencies of the student's classes (a progress point may also be recorded
+    # as evidence on them, and their evidence offered as a point) and the learner-profile goals it serves.
+    competencies = models.ManyToManyField("competencies.Competency", blank=True, related_name="iep_goals",
+                                          verbose_name=_("linked competencies"))
+    profile_goals = models.ManyToManyField("profiles.ProfileGoal", blank=True, related_name="iep_goals",
+                                           verbose_name=_("linked learner-profile goals"))
     # Set by services.record_progress when the decision rule trips; cleared when data recover.
     flagged_at = models.DateTimeField(null=True, blank=True)
     # Outbox: the case manager has been told about the current flag.
     flag_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[competencies, profile_goals])
 
     class Meta:
         ordering = ["plan", "area", "pk"]
@@ -120,6 +129,8 @@ class ProgressPoint(models.Model):
     value = models.DecimalField(_("result"), max_digits=8, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # "One entry serves both": the evidence this point was also recorded as, or the evidence it was taken from.
+    evidence = models.ManyToManyField("competencies.Evidence", blank=True, related_name="progress_points")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,10 +5,16 @@ from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from roster.access import is_guardian_of
 from roster.models import Caseload, District, School, StaffAssignment, Student
+
+from competencies.models import Competency, Evidence, ProficiencyLevel
+from competencies.selectors import student_competencies
+from profiles.models import ProfileGoal
+from profiles.selectors import goals_for
 
 from . import monitoring
 from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, ReviewSettings, TeamMember
@@ -83,8 +89,166 @@ def goals_with_progress(plan: IEPPlan | None, *, up_to: date | None = None) -> l
     return result
 
 
-def goal_of(student: Student, goal_id: int) -> Goal | None:
-    return Goal.objects.filter(pk=goal_id, plan__student=student, plan__is_current=True).first()
+@dataclass(frozen=True)
+class PlanPage:
+    plan: IEPPlan | None
+    team: list[TeamMember]
+    goals: list[GoalProgress]
+
+
+def plan_page(student: Student) -> PlanPage:
+    """The student's IEP page: the current plan, its team, every goal with its points and chart, in 3 queries
+    however many goals (P1). The plan comes joined to its goals; only a plan with no goal yet is read alone."""
+    goals = list(
+        Goal.objects.filter(plan__student=student, plan__is_current=True)
+        .select_related("plan__case_manager")
+        .prefetch_related(Prefetch("points", queryset=ProgressPoint.objects.order_by("measured_on")))
+    )
+    plan = goals[0].plan if goals else (
+        IEPPlan.objects.filter(student=student, is_current=True).select_related("case_manager").first())
+    if plan is None:
+        return PlanPage(plan=None, team=[], goals=[])
+    team = list(TeamMember.objects.filter(plan=plan).select_related("user").order_by("role", "user__last_name"))
+    return PlanPage(plan=plan, team=team, goals=[goal_progress(goal) for goal in goals])
+
+
+def current_plan_only(student: Student) -> IEPPlan | None:
+    """The current plan alone (1 query), for adding a goal to it."""
+    return IEPPlan.objects.filter(student=student, is_current=True).select_related("student").first()
+
+
+def plan_for_editing(student: Student) -> IEPPlan | None:
+    """The current plan with its team seats (2 queries), for the plan form."""
+    return (
+        IEPPlan.objects.filter(student=student, is_current=True)
+        .prefetch_related(Prefetch("team", queryset=TeamMember.objects.select_related("user")))
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone who may sit on a student's IEP team, and why they are offered."""
+
+    user: User
+    relation: str
+    suggested_role: str
+
+
+def team_candidates(student: Student, plan: IEPPlan | None) -> list[Candidate]:
+    """The people who may sit on the student's IEP team: the family (guardians with the right to records), the
+    caseload, this term's teachers, the student, the district's directors, and whoever already sits on it."""
+    today = timezone.localdate()
+    Role = TeamMember.Role
+    found: dict[int, Candidate] = {}
+
+    def offer(users, relation, role_of):
+        for user in users:
+            found.setdefault(user.pk, Candidate(user=user, relation=str(relation), suggested_role=role_of(user)))
+
+    offer(User.objects.filter(guardianships__student=student, guardianships__is_active=True,
+                              guardianships__may_access_records=True).order_by("last_name", "first_name"),
+          _("parent or guardian"), lambda u: Role.PARENT)
+    caseload = {c.staff_id: c for c in Caseload.objects.filter(student=student, is_active=True).select_related("staff")}
+    offer([c.staff for c in caseload.values()], _("on the caseload"),
+          lambda u: Role.CASE_MANAGER if caseload[u.pk].role == Caseload.Role.CASE_MANAGER else Role.SERVICE_PROVIDER)
+    offer(User.objects.filter(sections_taught__enrollments__student=student, sections_taught__term__start_date__lte=today,
+                              sections_taught__term__end_date__gte=today).distinct().order_by("last_name", "first_name"),
+          _("teaches the student this term"),
+          lambda u: Role.SPECIAL_EDUCATOR if u.role == User.Role.SPECIAL_EDUCATOR else Role.GENERAL_EDUCATOR)
+    if student.user_id:
+        offer([student.user], _("the student"), lambda u: Role.STUDENT)
+    offer(User.objects.filter(assignments__district_id=student.school.district_id,
+                              assignments__role=StaffAssignment.Role.SPED_DIRECTOR).distinct(),
+          _("director of special education"), lambda u: Role.DISTRICT_REPRESENTATIVE)
+    if plan is not None:
+        offer([m.user for m in plan.team.all()], _("already on the team"), lambda u: Role.GENERAL_EDUCATOR)
+    return list(found.values())
+
+
+def goal_for_page(student: Student, goal_id: int) -> Goal | None:
+    """One goal of the student's current plan with its points, linked competencies and profile goals (4 queries)."""
+    return (
+        Goal.objects.filter(pk=goal_id, plan__student=student, plan__is_current=True)
+        .select_related("plan")
+        .prefetch_related(
+            Prefetch("points", queryset=ProgressPoint.objects.order_by("measured_on")),
+            Prefetch("competencies", queryset=Competency.objects.order_by("framework_id", "position", "pk")),
+            Prefetch("profile_goals", queryset=ProfileGoal.objects.order_by("target_date", "pk")),
+        )
+        .first()
+    )
+
+
+def linkable_competencies(student: Student, goal: Goal | None = None) -> list[Competency]:
+    """What a goal may be linked to: competencies of the student's classes this term (their sections'
+    frameworks), plus whatever the goal is linked to already (a class that ended keeps its link)."""
+    current = list(goal.competencies.all()) if goal is not None and goal.pk else []
+    offered = {c.pk: c for c in student_competencies(student)}
+    for competency in current:
+        offered.setdefault(competency.pk, competency)
+    return list(offered.values())
+
+
+def linkable_profile_goals(student: Student) -> list[ProfileGoal]:
+    return goals_for(student)
+
+
+def scales_for(competencies: list[Competency]) -> dict[int, list[tuple[int, str]]]:
+    """The levels of the proficiency scale of each framework the competencies belong to, {framework_id:
+    [(value, label), ...]}, in one query (none without competencies). The same scale competencies'
+    record_evidence checks results against."""
+    framework_ids = {c.framework_id for c in competencies}
+    if not framework_ids:
+        return {}
+    levels: dict[int, list[tuple[int, str]]] = {pk: [] for pk in framework_ids}
+    rows = (ProficiencyLevel.objects.filter(scale__framework_id__in=framework_ids)
+            .order_by("scale__framework_id", "value").values_list("scale__framework_id", "value", "label"))
+    for framework_id, value, label in rows:
+        levels[framework_id].append((value, label))
+    return levels
+
+
+OFFER_LIMIT = 5
+
+
+def evidence_offers(goal: Goal, *, limit: int = OFFER_LIMIT) -> list[Evidence]:
+    """Recent evidence on the goal's linked competencies that no point of this goal matches: not already taken
+    into (or recorded from) a point, and on a day the goal has no result yet (one result per day).
+    The goal's points must be loaded (goal_for_page)."""
+    linked = [c.pk for c in goal.competencies.all()]
+    if not linked:
+        return []
+    taken_days = [p.measured_on for p in goal.points.all()]
+    return list(
+        Evidence.objects.filter(student_id=goal.plan.student_id, competency_id__in=linked,
+                                observed_on__gte=goal.baseline_date, observed_on__lte=timezone.localdate())
+        .exclude(observed_on__in=taken_days)
+        .exclude(progress_points__goal=goal)
+        .select_related("competency")
+        .order_by("-observed_on", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    evidence: Evidence
+    level_label: str
+
+
+def offer_rows(offers: list[Evidence], scales: dict[int, list[tuple[int, str]]]) -> list[OfferRow]:
+    """Each offered evidence with its level in words ("3 — Proficient")."""
+    rows = []
+    for item in offers:
+        levels = dict(scales.get(item.competency.framework_id, []))
+        label = levels.get(int(item.score)) if item.score == int(item.score) else None
+        rows.append(OfferRow(evidence=item, level_label=f"{item.score.normalize()} — {label}" if label else str(item.score.normalize())))
+    return rows
+
+
+def goal_changes(goal: Goal, *, limit: int = 10) -> list:
+    """Who created and changed the goal (its measures and links), newest first."""
+    return list(goal.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
 
 
 def progress_reports_of(student: Student) -> QuerySet[ProgressReport]:

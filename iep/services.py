@@ -8,9 +8,12 @@ task claims the row with a conditional UPDATE, so a retry or a second worker sen
 
 import logging
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -20,10 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from competencies.models import Competency, Evidence
+from competencies.services import record_evidence
+from profiles.models import ProfileGoal
 from roster.models import Caseload, Guardianship, StaffAssignment, Student
 
 from . import attachments, monitoring, selectors
-from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport
+from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, TeamMember
 from .pdf import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -153,30 +159,151 @@ def assign_inputs(*, inputs: QuerySet[IEPInput], assignee: User | None, by: User
 # --- Progress monitoring ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AlsoEvidence:
+    """"Also record as evidence": the same result, as a level on the linked competencies' scale."""
+
+    competencies: Sequence[Competency]
+    level: Decimal
+    kind: str
+    demonstration: str
+
+
 @transaction.atomic
-def record_progress(*, goal: Goal, measured_on: date, value: Decimal, note: str, recorded_by: User) -> monitoring.Decision:
-    """Add a data point and apply the decision rule.
+def record_progress(*, goal: Goal, measured_on: date, value: Decimal, note: str, recorded_by: User,
+                    also_evidence: AlsoEvidence | None = None, from_evidence: Evidence | None = None) -> monitoring.Decision:
+    """Add a data point and apply the decision rule; one entry serves both the goal and the class record.
 
     - one point per goal per day: PointExists otherwise
     - the goal is locked so two entries at once cannot both miss (or both send) the flag
+    - also_evidence: the same result is recorded as evidence on linked competencies through
+      competencies.services.record_evidence, in this transaction (mastery is recomputed and paths hear of it
+      after commit); a level off the scale raises ValidationError and nothing at all is written
+    - from_evidence: the point is taken from evidence already in the class record and linked to it, so it is
+      not offered again
     - four points in a row below the aim line flag the goal and tell the case manager after commit;
       data back on track clear the flag
     """
-    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    goal = Goal.objects.select_for_update(of=("self",)).select_related("plan__student").get(pk=goal.pk)
+    linked = set(goal.competencies.values_list("pk", flat=True))
+    _check_evidence_links(goal, linked, also_evidence, from_evidence)
     try:
         with transaction.atomic():
-            ProgressPoint.objects.create(goal=goal, measured_on=measured_on, value=value, note=note, recorded_by=recorded_by)
+            point = ProgressPoint.objects.create(goal=goal, measured_on=measured_on, value=value, note=note,
+                                                 recorded_by=recorded_by)
     except IntegrityError:
         raise PointExists from None
+    if also_evidence is not None:
+        rows = record_evidence(
+            student=goal.plan.student, competencies=list(also_evidence.competencies), score=also_evidence.level,
+            observed_on=measured_on, kind=also_evidence.kind, demonstration=also_evidence.demonstration,
+            note=(note or _("IEP goal progress monitoring"))[:300], recorded_by=recorded_by,
+        )
+        point.evidence.add(*rows)
+    if from_evidence is not None:
+        point.evidence.add(from_evidence)
+    return _apply_decision(goal)
+
+
+def _check_evidence_links(goal: Goal, linked: set[int], also_evidence: AlsoEvidence | None,
+                          from_evidence: Evidence | None) -> None:
+    if also_evidence is not None and also_evidence.competencies:
+        if any(c.pk not in linked for c in also_evidence.competencies):
+            raise ValidationError(_("Evidence can only be recorded on the competencies this goal is linked to."))
+        if from_evidence is not None:
+            raise ValidationError(_("This result comes from the class record already; it is not recorded there twice."))
+    if from_evidence is not None:
+        if from_evidence.student_id != goal.plan.student_id or from_evidence.competency_id not in linked:
+            raise ValidationError(_("That result is not about a competency this goal is linked to."))
+        if from_evidence.progress_points.filter(goal=goal).exists():
+            raise ValidationError(_("That result is already one of this goal's results."))
+
+
+def _apply_decision(goal: Goal) -> monitoring.Decision:
+    """Judge the goal's data against its aim line; flag (and tell the case manager after commit) or clear."""
     decision = selectors.goal_progress(goal, list(goal.points.order_by("measured_on"))).decision
     if decision == monitoring.Decision.BELOW_AIM and goal.flagged_at is None:
         goal.flagged_at, goal.flag_notified_at = timezone.now(), None
-        goal.save(update_fields=["flagged_at", "flag_notified_at"])
+        Goal.objects.filter(pk=goal.pk).update(flagged_at=goal.flagged_at, flag_notified_at=None)
         _after_commit("notify_goal_flag", goal_id=goal.pk)
     elif decision != monitoring.Decision.BELOW_AIM and goal.flagged_at is not None:
         goal.flagged_at = None
-        goal.save(update_fields=["flagged_at"])
+        Goal.objects.filter(pk=goal.pk).update(flagged_at=None)
     return decision
+
+
+# --- Plans and goals --------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_plan(*, student: Student, by: User, start_date: date, annual_review_due: date, reevaluation_due: date,
+              case_manager: User | None, team: dict[int, str]) -> IEPPlan:
+    """Start the student's plan, or change the current one, and seat its team.
+
+    - the current plan is locked while it changes; a new one is created when there is none (the database keeps
+      one current plan per student)
+    - saved through the models so history keeps who changed what and when (plan and every team seat)
+    - team: {user_id: role}; seats are added, re-roled or removed to match; the case manager always has a seat
+    """
+    plan = IEPPlan.objects.select_for_update().filter(student=student, is_current=True).first()
+    plan = plan or IEPPlan(student=student, is_current=True)
+    plan.start_date, plan.annual_review_due, plan.reevaluation_due = start_date, annual_review_due, reevaluation_due
+    plan.case_manager = case_manager
+    plan._history_user = by
+    plan.save()
+    if case_manager is not None and case_manager.pk not in team:
+        team = {**team, case_manager.pk: TeamMember.Role.CASE_MANAGER}
+    _seat_team(plan, team, by)
+    return plan
+
+
+def _seat_team(plan: IEPPlan, team: dict[int, str], by: User) -> None:
+    seats = {seat.user_id: seat for seat in plan.team.all()}
+    for user_id, seat in seats.items():
+        seat._history_user = by
+        if user_id not in team:
+            seat.delete()
+        elif seat.role != team[user_id]:
+            seat.role = team[user_id]
+            seat.save(update_fields=["role"])
+    for user_id, role in team.items():
+        if user_id not in seats:
+            seat = TeamMember(plan=plan, user_id=user_id, role=role)
+            seat._history_user = by
+            seat.save()
+
+
+GOAL_FIELDS = ("area", "statement", "unit", "baseline", "baseline_date", "target", "target_date", "measurement_method",
+               "monitoring_schedule")
+
+
+@transaction.atomic
+def save_goal(*, plan: IEPPlan, by: User, goal: Goal | None = None, competencies: Sequence[Competency] = (),
+              profile_goals: Sequence[ProfileGoal] = (), **fields) -> Goal:
+    """Add a measurable annual goal to the plan, or change one, with its links.
+
+    - links only to the student's own profile goals and to competencies the student works on (or already linked)
+    - saved through the model, links included, so history keeps who changed what and when
+    - a changed baseline, target or goal date moves the aim line: the decision rule is applied again
+    """
+    student = plan.student
+    if any(g.student_id != student.pk for g in profile_goals):
+        raise ValidationError(_("A goal can only be linked to this student's own learner-profile goals."))
+    allowed = {c.pk for c in selectors.linkable_competencies(student, goal)}
+    if any(c.pk not in allowed for c in competencies):
+        raise ValidationError(_("A goal can only be linked to competencies of the student's classes."))
+    if goal is None:
+        goal = Goal(plan=plan)
+    else:
+        goal = Goal.objects.select_for_update().get(pk=goal.pk, plan=plan)
+    for name in GOAL_FIELDS:
+        setattr(goal, name, fields[name])
+    goal._history_user = by
+    goal.save()
+    goal.competencies.set(competencies)
+    goal.profile_goals.set(profile_goals)
+    _apply_decision(goal)
+    return goal
 
 
 # --- Notifications (outbox) ---------------------------------------------------------------

@@ -20,6 +20,10 @@ register_converter(QuarterConverter, "quarter")
 urlpatterns = [
     # a student's IEP: plan, goals and progress data
     path("students/<uuid:student_id>/iep/", views.student_iep, name="student-iep"),
+    path("students/<uuid:student_id>/iep/plan/", views.plan_edit, name="plan-edit"),
+    path("students/<uuid:student_id>/iep/goals/new/", views.goal_new, name="goal-new"),
+    path("students/<uuid:student_id>/iep/goals/<int:goal_id>/", views.goal_detail, name="goal-detail"),
+    path("students/<uuid:student_id>/iep/goals/<int:goal_id>/edit/", views.goal_edit, name="goal-edit"),
     path("students/<uuid:student_id>/iep/goals/<int:goal_id>/points/", views.goal_point_add, name="goal-point-add"),
     # input to the IEP team
     path("students/<uuid:student_id>/iep/inputs/new/", views.input_new, name="input-new"),

@@ -1,6 +1,7 @@
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,10 +13,11 @@ from kombu.exceptions import OperationalError
 
 from accounts.models import User
 from roster.decorators import role_required, student_view
+from competencies.models import Evidence
 from roster.models import Student
 
 from . import forms, monitoring, selectors, services, tasks
-from .models import IEPInput
+from .models import Goal, IEPInput
 
 Role = User.Role
 PAGE_SIZE = 25
@@ -25,22 +27,14 @@ REVIEWERS = (Role.SPED_DIRECTOR, Role.SPECIAL_EDUCATOR)
 # --- A student's IEP ---------------------------------------------------------------------
 
 
-def _point_form(goal, data=None) -> forms.ProgressPointForm:
-    return forms.ProgressPointForm(data, goal=goal, prefix=f"goal-{goal.pk}", initial={"measured_on": timezone.localdate()})
-
-
-def _iep_page(request: HttpRequest, student: Student, bound: forms.ProgressPointForm | None = None) -> HttpResponse:
+def _iep_page(request: HttpRequest, student: Student) -> HttpResponse:
     user = request.user
-    plan = selectors.current_plan(student)
-    goals = selectors.goals_with_progress(plan)
-    can_record = user.has_perm("iep.record_progress", student)
+    page = selectors.plan_page(student)
     can_review = user.has_perm("iep.review_queue", student)
-    if can_record:
-        for item in goals:
-            item.goal.point_form = bound if bound is not None and bound.goal.pk == item.goal.pk else _point_form(item.goal)
     context = {
-        "student": student, "plan": plan, "goals": goals,
-        "can_record": can_record, "can_review": can_review,
+        "student": student, "plan": page.plan, "team": page.team, "goals": page.goals,
+        "can_record": user.has_perm("iep.record_progress", student), "can_review": can_review,
+        "can_manage": user.has_perm("iep.manage_plan", student),
         "can_submit": user.has_perm("iep.submit_input", student),
         "inputs": selectors.inputs_about(student) if can_review else selectors.inputs_for_family(user, student),
         "reports": selectors.progress_reports_of(student),
@@ -54,26 +48,118 @@ def student_iep(request: HttpRequest, student: Student) -> HttpResponse:
     return _iep_page(request, student)
 
 
+# --- The plan and its goals ---------------------------------------------------------------
+
+
+@student_view("iep.manage_plan")
+def plan_edit(request: HttpRequest, student: Student) -> HttpResponse:
+    """Start the plan (none yet) or change its dates, case manager and team."""
+    plan = selectors.plan_for_editing(student)
+    form = forms.PlanForm(request.POST or None, plan=plan, candidates=selectors.team_candidates(student, plan))
+    if request.method == "POST" and form.is_valid():
+        services.save_plan(student=student, by=request.user, **form.service_data())
+        messages.success(request, _("The plan is saved.") if plan else _("The plan is started. Now add its goals."))
+        return redirect("iep:student-iep", student_id=student.uuid)
+    return render(request, "iep/plan_form.html", {"student": student, "plan": plan, "form": form})
+
+
+def _goal_form_page(request: HttpRequest, student: Student, goal: Goal | None) -> HttpResponse:
+    plan = goal.plan if goal else selectors.current_plan_only(student)
+    if plan is None:
+        messages.info(request, _("Start the plan first: its goals belong to it."))
+        return redirect("iep:plan-edit", student_id=student.uuid)
+    form = forms.GoalForm(request.POST or None, plan=plan, goal=goal,
+                          competencies=selectors.linkable_competencies(student, goal),
+                          profile_goals=selectors.linkable_profile_goals(student))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_goal(plan=plan, goal=goal, by=request.user, **form.service_data())
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            messages.success(request, _("The goal is saved."))
+            return redirect("iep:goal-detail", student_id=student.uuid, goal_id=saved.pk)
+    context = {"student": student, "plan": plan, "goal": goal, "form": form,
+               "changes": selectors.goal_changes(goal) if goal else []}
+    return render(request, "iep/goal_form.html", context)
+
+
+@student_view("iep.manage_plan")
+def goal_new(request: HttpRequest, student: Student) -> HttpResponse:
+    return _goal_form_page(request, student, None)
+
+
+@student_view("iep.manage_plan")
+def goal_edit(request: HttpRequest, student: Student, goal_id: int) -> HttpResponse:
+    goal = selectors.goal_for_page(student, goal_id)
+    if goal is None:
+        raise Http404
+    return _goal_form_page(request, student, goal)
+
+
+def _point_form(goal: Goal, data=None, *, scales=None, offers=(), use: Evidence | None = None) -> forms.ProgressPointForm:
+    initial = {"measured_on": timezone.localdate()}
+    if use is not None:
+        initial = {"measured_on": use.observed_on, "value": use.score, "from_evidence": use.pk,
+                   "note": _("From the class record: level %(level)s on %(code)s")
+                   % {"level": use.score.normalize(), "code": use.competency.short_code or use.competency}}
+    return forms.ProgressPointForm(data, goal=goal, linked=list(goal.competencies.all()), scales=scales, offers=offers,
+                                   prefix="point", initial=initial)
+
+
+def _goal_page(request: HttpRequest, student: Student, goal: Goal, bound: forms.ProgressPointForm | None = None,
+               status: int = 200) -> HttpResponse:
+    user = request.user
+    can_record = user.has_perm("iep.record_progress", student)
+    # Changing the goal (and its history) is reached from the IEP page; this page stays within P1's 12 queries.
+    context = {"student": student, "goal": goal, "progress": selectors.goal_progress(goal), "can_record": can_record}
+    if can_record:
+        offers = selectors.evidence_offers(goal)
+        scales = selectors.scales_for(list(goal.competencies.all()))
+        use = next((e for e in offers if str(e.pk) == request.GET.get("use")), None)
+        context.update(offer_rows=selectors.offer_rows(offers, scales), using=use,
+                       form=bound or _point_form(goal, scales=scales, offers=offers, use=use))
+    return render(request, "iep/goal_detail.html", context, status=status)
+
+
+def _goal_or_404(student: Student, goal_id: int) -> Goal:
+    goal = selectors.goal_for_page(student, goal_id)
+    if goal is None:
+        raise Http404
+    return goal
+
+
+@student_view("iep.view")
+def goal_detail(request: HttpRequest, student: Student, goal_id: int) -> HttpResponse:
+    return _goal_page(request, student, _goal_or_404(student, goal_id))
+
+
 @student_view("iep.record_progress")
 @require_POST
 def goal_point_add(request: HttpRequest, student: Student, goal_id: int) -> HttpResponse:
-    goal = selectors.goal_of(student, goal_id)
-    if goal is None:
-        raise Http404
-    form = _point_form(goal, request.POST)
+    goal = _goal_or_404(student, goal_id)
+    offers = selectors.evidence_offers(goal)
+    scales = selectors.scales_for(list(goal.competencies.all()))
+    form = _point_form(goal, request.POST, scales=scales, offers=offers)
     if not form.is_valid():
-        return _iep_page(request, student, bound=form)
+        return _goal_page(request, student, goal, bound=form)
     try:
-        decision = services.record_progress(goal=goal, recorded_by=request.user, **form.cleaned_data)
+        decision = services.record_progress(goal=goal, recorded_by=request.user, also_evidence=form.also_evidence(),
+                                            from_evidence=form.source_evidence(), **form.point_data())
     except services.PointExists:
         form.add_error("measured_on", _("This goal already has a result for that day."))
-        return _iep_page(request, student, bound=form)
+        return _goal_page(request, student, goal, bound=form)
+    except ValidationError as refused:
+        form.add_error(None, refused)
+        return _goal_page(request, student, goal, bound=form)
     if decision == monitoring.Decision.BELOW_AIM:
         messages.warning(request, _("Saved. The last four results are below the aim line: the goal is flagged and "
                                     "the case manager has been told."))
+    elif form.also_evidence():
+        messages.success(request, _("Saved, and recorded as evidence in the class record too."))
     else:
         messages.success(request, _("Saved."))
-    return redirect(reverse("iep:student-iep", args=[student.uuid]) + f"#goal-{goal.pk}")
+    return redirect("iep:goal-detail", student_id=student.uuid, goal_id=goal.pk)
 
 
 # --- Input to the IEP team --------------------------------------------------------------------

@@ -246,8 +246,15 @@ rules.add_perm("profiles.meet", profile_staff)
 iep_team = special_education_team | (works_with & is_on_iep_team_of)
 rules.add_perm("iep.view", has_iep & (iep_team | is_guardian_of | is_the_student))
 rules.add_perm("iep.record_progress", has_iep & has_on_caseload)
-rules.add_perm("iep.submit_input", has_iep & (is_guardian_of | has_on_caseload | (works_with & is_on_iep_team_of)))
+# has_on_caseload first: iep.view has read it already on every IEP page, so staff pay no extra query (P1).
+rules.add_perm("iep.submit_input", has_iep & (has_on_caseload | is_guardian_of | (works_with & is_on_iep_team_of)))
 rules.add_perm("iep.review_queue", has_iep & (is_case_manager_of | directs_special_education_for))
+# Writing the plan (dates, case manager, team) and its goals (measures, links to competencies and profile
+# goals) belongs to the people answerable for the IEP: the student's case manager and the district's director
+# of special education. Others on the caseload (a speech-language pathologist) record progress but do not
+# rewrite the plan. Recording progress may also write evidence: iep.record_progress implies
+# competencies.record_evidence (has_on_caseload).
+rules.add_perm("iep.manage_plan", has_iep & (is_case_manager_of | directs_special_education_for))
 # family_portal: the portal's pages are the family's alone; staff post highlights and read the replies.
 rules.add_perm("family_portal.view_child", is_guardian_of)
 rules.add_perm("family_portal.reply", is_guardian_of)

@@ -210,6 +210,13 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "iep:student-iep": StudentRoute(allowed=IEP_VIEWERS, subjects=IEP_SUBJECTS),
     "iep:goal-point-add": StudentRoute(allowed={"casemanager", "slp"}, ok=405, subjects=IEP_SUBJECTS,
                                        extra_kwargs=lambda w, s: {"goal_id": _iep_goal(s)}),
+    # iep.manage_plan: the case manager and the director write the plan and its goals; the goal page is iep.view
+    "iep:plan-edit": StudentRoute(allowed=IEP_REVIEWERS, subjects=IEP_SUBJECTS),
+    "iep:goal-new": StudentRoute(allowed=IEP_REVIEWERS, subjects=IEP_SUBJECTS),
+    "iep:goal-edit": StudentRoute(allowed=IEP_REVIEWERS, subjects=IEP_SUBJECTS,
+                                  extra_kwargs=lambda w, s: {"goal_id": _iep_goal(s)}),
+    "iep:goal-detail": StudentRoute(allowed=IEP_VIEWERS, subjects=IEP_SUBJECTS,
+                                    extra_kwargs=lambda w, s: {"goal_id": _iep_goal(s)}),
     "iep:input-new": StudentRoute(allowed={"parent", "casemanager", "slp", "teacher"}, subjects=IEP_SUBJECTS),
     "iep:input-detail": StudentRoute(allowed=IEP_REVIEWERS, subjects=IEP_SUBJECTS,
                                      extra_kwargs=lambda w, s: {"input_id": _iep_input(s)}),
