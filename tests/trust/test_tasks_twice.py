@@ -1,0 +1,92 @@
+"""T8.5: every task of the Celery registry, called twice with the same arguments, leaves the database and
+the mail outbox as after one call. Tasks are enumerated from the registry, so a new task without an entry
+in ARGUMENTS fails this test until someone says how to call it."""
+
+import io
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.utils import timezone
+
+from accounts.models import Invitation, User
+from competencies import services as competency_services
+from config.celery import app
+from family_portal.models import Highlight
+from iep.models import Goal, IEPInput, ProgressReport
+from roster.importers import service as roster_import
+from roster.models import District, Student
+from tests.roster.roster_files import RosterFiles
+
+pytestmark = pytest.mark.django_db
+
+# Found by this test and reported to the owner; listed so the suite stays green while the fix is pending and
+# fails as soon as the task is fixed (remove the entry then). A second call sends the same invitation email
+# again: the task should claim the send for the invitation's current nonce with a conditional UPDATE.
+KNOWN_NOT_IDEMPOTENT = {"accounts.send_invitations"}
+
+
+def _world(demo, tmp_path: Path) -> dict:
+    maya = Student.objects.get(sourced_id="demo-student-00")
+    admin = demo["admin@demo.test"]
+    family = User.objects.filter(email__startswith="family.").first()
+    invitation = Invitation.objects.create(user=family, invited_by=admin, nonce="n" * 32,
+                                           expires_at=timezone.now() + timedelta(days=14))
+    package = Path(shutil.make_archive(str(tmp_path / "roster"), "zip", RosterFiles().write(tmp_path / "files")))
+    run = roster_import.start_import(district=District.objects.create(name="Import target"), started_by=admin,
+                                     file_name="roster.zip", data=package.read_bytes(), dry_run=False)
+    payload = (Path(apps.get_app_config("competencies").path) / "demo_data" / "ccss-math-grade5-case.json").read_text()
+    job = competency_services.start_case_import(source_name="case.json", payload=payload, created_by=admin)
+    goal = Goal.objects.filter(plan__student=maya).first()
+    Goal.objects.filter(pk=goal.pk).update(flagged_at=timezone.now(), flag_notified_at=None)
+    answered = IEPInput.objects.filter(student=maya).first()
+    IEPInput.objects.filter(pk=answered.pk).update(answered_at=timezone.now(), answer="Thank you", answer_notified_at=None,
+                                                   notified_at=None)
+    today = timezone.localdate()
+    return {
+        "accounts.send_invitations": {"invitation_ids": [invitation.pk]},
+        "audit.count_access_events": {"student_uuid": str(maya.uuid)},
+        "competencies.recompute_mastery": {},
+        "competencies.run_case_import": {"job_id": job.pk},
+        "family_portal.send_highlight_notices": {"highlight_id": Highlight.objects.filter(student=maya).first().pk},
+        "family_portal.send_weekly_digests": {"week": (today - timedelta(days=today.weekday() + 7)).isoformat()},
+        "family_portal.sweep_outbox": {},
+        "iep.generate_last_quarter_reports": {},
+        "iep.generate_progress_report": {"student_id": maya.pk, "period": "2026-Q1"},
+        "iep.generate_progress_reports": {"period": "2026-Q2"},
+        "iep.notify_answer": {"input_id": answered.pk},
+        "iep.notify_family_report": {"report_id": ProgressReport.objects.exclude(pdf="").first().pk},
+        "iep.notify_goal_flag": {"goal_id": goal.pk},
+        "iep.notify_new_input": {"input_id": answered.pk},
+        "iep.sweep_outbox": {},
+        "privacy.purge_departed": {},
+        "roster.import_oneroster": {"run_id": run.pk},
+    }
+
+
+def _state() -> tuple[dict[str, int], int]:
+    counts = {m._meta.label: m._default_manager.count() for m in apps.get_models(include_auto_created=True)}
+    return counts, len(mail.outbox)
+
+
+def test_every_registered_task_is_idempotent(demo, tmp_path, settings):
+    """T8.5: 100% of the tasks in the Celery registry (17); measured: 16 idempotent, 1 known offender."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    app.loader.import_default_modules()
+    names = sorted(n for n in app.tasks if not n.startswith("celery."))
+    arguments = _world(demo, tmp_path)
+    assert sorted(arguments) == names, "a task was added or removed: say how to call it in ARGUMENTS"
+    offenders = []
+    for name in names:
+        app.tasks[name].apply(kwargs=arguments[name], throw=True)
+        once = _state()
+        app.tasks[name].apply(kwargs=arguments[name], throw=True)
+        twice = _state()
+        if twice != once:
+            changed = {k: (once[0][k], v) for k, v in twice[0].items() if once[0][k] != v}
+            offenders.append((name, changed, once[1], twice[1]))
+    assert {name for name, *_ in offenders} == KNOWN_NOT_IDEMPOTENT, offenders
+    assert [(o[2], o[3]) for o in offenders] == [(1, 2)]  # one more email, no row changed
