@@ -95,10 +95,11 @@ def personal(retention: str, link: StudentLink = None, *, keep_forever=(), kept_
     return PersonalData(fields, retention, link, tuple(keep_forever), kept_on_purge, tuple(contestable))
 
 
-def history_of(base: PersonalData, link: StudentLink = None) -> PersonalData:
-    """A django-simple-history table holds every past version of its model's fields, plus who changed them."""
-    fields = {**base.fields, "history_user": Category.ACCOUNT, "history_change_reason": Category.EDUCATION}
-    return PersonalData(fields, base.retention, link or base.student_link)
+def history_of(base: PersonalData, link: StudentLink = None, *, m2m: bool = False) -> PersonalData:
+    """A django-simple-history table holds every past version of its model's fields, plus who changed them
+    (for a many-to-many table, the version of the parent row each link belonged to)."""
+    extra = {"history": Category.EDUCATION} if m2m else {"history_user": Category.ACCOUNT, "history_change_reason": Category.EDUCATION}
+    return PersonalData({**base.fields, **extra}, base.retention, link or base.student_link)
 
 
 def _student_account(student: Model) -> QuerySet:
@@ -159,6 +160,9 @@ _iep_goal = personal(
     special_education="plan area statement unit baseline baseline_date target target_date measurement_method "
     "monitoring_schedule flagged_at flag_notified_at created_at",
 )
+_team_member = personal(R.STUDENT_RECORD, "plan__student_id", special_education="plan user role")
+_goal_competencies = personal(R.STUDENT_RECORD, "goal__plan__student_id", special_education="goal competency")
+_goal_profile_goals = personal(R.STUDENT_RECORD, "goal__plan__student_id", special_education="goal profilegoal")
 _path_template = personal(R.ACCOUNT, account="created_by")
 _student_path = personal(
     R.STUDENT_RECORD, "student_id", education="student template section framework title start_date assigned_at is_active",
@@ -254,9 +258,16 @@ REGISTRY: dict[str, Declaration] = {
     "iep.ReviewSettings": NoPersonalData("A district's response target for family input"),
     "iep.IEPPlan": _iep_plan,
     "iep.HistoricalIEPPlan": history_of(_iep_plan),
-    "iep.TeamMember": personal(R.STUDENT_RECORD, "plan__student_id", special_education="plan user role"),
+    "iep.TeamMember": _team_member,
+    "iep.HistoricalTeamMember": history_of(_team_member),
     "iep.Goal": _iep_goal,
     "iep.HistoricalGoal": history_of(_iep_goal),
+    "iep.Goal_competencies": _goal_competencies,
+    "iep.HistoricalGoal_competencies": history_of(_goal_competencies, m2m=True),
+    "iep.Goal_profile_goals": _goal_profile_goals,
+    "iep.HistoricalGoal_profile_goals": history_of(_goal_profile_goals, m2m=True),
+    "iep.ProgressPoint_evidence": personal(R.STUDENT_RECORD, "progresspoint__goal__plan__student_id",
+                                           special_education="progresspoint evidence"),
     "iep.ProgressPoint": personal(R.STUDENT_RECORD, "goal__plan__student_id", contestable=("value",),
                                   special_education="goal measured_on value note created_at", account="recorded_by"),
     "iep.IEPInput": personal(

@@ -4,8 +4,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
 
-from competencies.models import Mastery
+from competencies.models import Evidence, Mastery
 from family_portal.models import Highlight, HighlightNotice
+from iep.models import ProgressPoint
 from paths.models import LearningSession
 from privacy.models import Departure, PermanentRecord, PurgeCertificate
 from roster.models import Student
@@ -31,6 +32,7 @@ def maya_everywhere(maya, demo) -> Student:
     mastery.save()  # a history row
     highlight = Highlight.objects.filter(student=maya).first()
     HighlightNotice.objects.get_or_create(highlight=highlight, guardian=demo["parent@demo.test"])
+    ProgressPoint.objects.filter(goal__plan__student=maya).first().evidence.add(Evidence.objects.filter(student=maya).first())
     session = LearningSession.objects.first()
     session.students.add(maya)
     Departure.objects.create(student=maya, departed_on=timezone.localdate())
