@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -70,15 +71,27 @@ def _queue(ids: list[int]) -> None:
     task_send_invitations.delay(invitation_ids=ids)
 
 
-def send_invitation(*, invitation: Invitation, base_url: str) -> None:
+def send_invitation(*, invitation: Invitation, base_url: str) -> bool:
+    """Email the current link once: claim it with a conditional UPDATE, release the claim if sending fails."""
+    owed = Invitation.objects.filter(pk=invitation.pk, nonce=invitation.nonce, accepted_at=None).exclude(
+        sent_nonce=invitation.nonce
+    )
+    if owed.update(sent_nonce=invitation.nonce, sent_at=timezone.now(), send_count=F("send_count") + 1) != 1:
+        return False  # already sent by an earlier try, replaced by a newer link, or accepted
     user = invitation.user
     link = base_url.rstrip("/") + reverse("accounts:invitation-accept", kwargs={"token": token_for(invitation)})
     with translation.override(user.preferred_language):
         context = {"user": user, "link": link, "days": Invitation.VALID_DAYS}
         subject = render_to_string("accounts/emails/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/emails/invitation.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now(), send_count=invitation.send_count + 1)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except Exception:
+        Invitation.objects.filter(pk=invitation.pk, sent_nonce=invitation.nonce).update(
+            sent_nonce=invitation.sent_nonce, send_count=F("send_count") - 1
+        )
+        raise
+    return True
 
 
 @transaction.atomic

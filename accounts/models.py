@@ -80,6 +80,8 @@ class Invitation(models.Model):
     nonce = models.CharField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The nonce of the link last emailed: a retried or repeated task never emails the same link twice.
+    sent_nonce = models.CharField(max_length=32, blank=True)
     send_count = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -23,10 +23,8 @@ from tests.roster.roster_files import RosterFiles
 
 pytestmark = pytest.mark.django_db
 
-# Found by this test and reported to the owner; listed so the suite stays green while the fix is pending and
-# fails as soon as the task is fixed (remove the entry then). A second call sends the same invitation email
-# again: the task should claim the send for the invitation's current nonce with a conditional UPDATE.
-KNOWN_NOT_IDEMPOTENT = {"accounts.send_invitations"}
+# Tasks allowed to act twice (none: accounts.send_invitations now claims each link's email by its nonce).
+KNOWN_NOT_IDEMPOTENT: set[str] = set()
 
 
 def _world(demo, tmp_path: Path) -> dict:
@@ -89,4 +87,3 @@ def test_every_registered_task_is_idempotent(demo, tmp_path, settings):
             changed = {k: (once[0][k], v) for k, v in twice[0].items() if once[0][k] != v}
             offenders.append((name, changed, once[1], twice[1]))
     assert {name for name, *_ in offenders} == KNOWN_NOT_IDEMPOTENT, offenders
-    assert [(o[2], o[3]) for o in offenders] == [(1, 2)]  # one more email, no row changed
