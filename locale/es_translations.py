@@ -331,6 +331,20 @@ ES = {
     "Results for the %(area)s goal": "Resultados de la meta de %(area)s",
     "Note": "Nota",
     "Goal (target)": "Meta (objetivo)",
+    "Code": "Código",
+    "The 6-digit code from your authenticator app, or one of your 8-digit backup codes.": "El código de 6 cifras de su aplicación de autenticación, o uno de sus códigos de respaldo de 8 cifras.",
+    "linked competencies": "competencias vinculadas",
+    "linked learner-profile goals": "metas vinculadas del perfil del estudiante",
+    "on the caseload": "en la lista de casos",
+    "director of special education": "director/a de educación especial",
+    "To protect your account further, turn on": "Para proteger mejor su cuenta, active",
+    "My rights over records": "Mis derechos sobre los expedientes",
+    "parent or guardian": "madre, padre o tutor",
+    "teaches the student this term": "enseña al estudiante en este periodo",
+    "the student": "el/la estudiante",
+    "already on the team": "ya está en el equipo",
+    "two-step sign-in": "la verificación en dos pasos",
+    "Who may see records": "Quién puede ver los expedientes",
 }
 
 
@@ -352,6 +366,11 @@ def fill(po_path: str) -> tuple[int, list[str]]:
     filled = 0
     for entry in entries[1:]:
         fields = entry["fields"]
+        if "#, fuzzy" in entry["comments"]:  # msgmerge's guesses are never right enough to keep
+            entry["comments"] = [c for c in entry["comments"] if c != "#, fuzzy" and not c.startswith("#|")]
+            for key in fields:
+                if key.startswith("msgstr"):
+                    fields[key] = ""
         value = ES.get(fields.get("msgid"))
         if value is None:
             continue
