@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from roster.access import grid_sections
@@ -59,7 +62,31 @@ class Cell:
     evidence_count: int
 
 
-def cell_for(row: Mastery | None, info: ScaleInfo) -> Cell:
+class StoredMastery(NamedTuple):
+    """The columns of a stored Mastery a cell needs, with the model's effective_* rules (for the grid's many rows)."""
+
+    evidence_count: int
+    value: Decimal | None
+    is_mastered: bool
+    override_value: Decimal | None
+    threshold: str | None
+
+    @property
+    def effective_value(self) -> Decimal | None:
+        return self.override_value if self.override_value is not None else self.value
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.override_value is not None
+
+    @property
+    def effective_is_mastered(self) -> bool:
+        if self.override_value is None:
+            return self.is_mastered
+        return self.override_value >= Decimal(self.threshold or "0")
+
+
+def cell_for(row: Mastery | StoredMastery | None, info: ScaleInfo) -> Cell:
     if row is None or row.evidence_count == 0:
         return Cell(NO_EVIDENCE, None, None, False, 0)
     value = row.effective_value
@@ -101,8 +128,10 @@ def section_grid(*, section: Section, domain_id: int | None = None) -> dict:
         root = root_of(competency)
         domains.setdefault(root.pk, root)
     competencies = [c for c in all_competencies if domain_id is None or root_of(c).pk == domain_id]
-    stored = {(m.student_id, m.competency_id): m for m in Mastery.objects.filter(
-        student__in=[s.pk for s in students], competency__in=[c.pk for c in competencies])}
+    # Plain tuples, not 2,100 model instances: the grid needs five columns and the threshold an override is read against.
+    stored = {(row[0], row[1]): StoredMastery(*row[2:]) for row in Mastery.objects.filter(
+        student__in=[s.pk for s in students], competency__in=[c.pk for c in competencies]).values_list(
+        "student_id", "competency_id", "evidence_count", "value", "is_mastered", "override_value", "params__threshold")}
     info = scale_info({c.framework_id for c in competencies})
     rows = [
         (student, [(competency, cell_for(stored.get((student.pk, competency.pk)), info[competency.framework_id]))
@@ -110,9 +139,50 @@ def section_grid(*, section: Section, domain_id: int | None = None) -> dict:
         for student in students
     ]
     totals = [(c, sum(1 for _s, cells in rows if cells[i][1].state == MASTERED)) for i, c in enumerate(competencies)]
-    return {"students": students, "competencies": competencies, "rows": rows, "domains": list(domains.values()),
+    return {"students": students, "competencies": competencies, "rows": rows, "grid_rows": grid_rows(rows),
+            "domains": list(domains.values()),
             "totals": totals, "levels": next(iter(info.values())).levels if info else [],
             "threshold": next(iter(info.values())).threshold if info else None}
+
+
+# What one grid cell shows, computed once here so the template only prints it (2,100 cells on a full class): the
+# state's symbol (drawn by competencies.css from the cell's class, hidden from screen readers) and the level for the
+# eye, the level's name and state in words for screen readers; never colour alone.
+
+
+def _cell_words(state: str, label: str, overridden: bool) -> str:
+    if state == MASTERED:
+        words = _("%(label)s, mastered") % {"label": label}
+    elif state == NEAR:
+        words = _("%(label)s, close to mastery") % {"label": label}
+    elif state == BEGINNING:
+        words = _("%(label)s, not mastered yet") % {"label": label}
+    elif state == NOT_ENOUGH:
+        words = _("Not enough evidence yet")
+    else:
+        words = _("No results yet")
+    return f"{words} {_('(set by a teacher)')}" if overridden else words
+
+
+def grid_rows(rows: list[tuple[Student, list[tuple[Competency, Cell]]]]) -> list[dict]:
+    """Each student's row as printable values: the row's link, then per cell its classes, link, level and words.
+
+    Cells are dicts because the template engine tries a key lookup first; links are built from the student's
+    progress URL (one reverse per student, not per cell) and follow `competencies:student-competency`.
+    """
+    words: dict[tuple[str, str, bool], str] = {}
+    printed = []
+    for student, cells in rows:
+        base = reverse("competencies:student-progress", args=[student.uuid])
+        row = []
+        for competency, cell in cells:
+            key = (cell.state, cell.level[1] if cell.level else "", cell.overridden)
+            if key not in words:
+                words[key] = _cell_words(*key)
+            row.append({"css": f"state-{cell.state} set" if cell.overridden else f"state-{cell.state}",
+                        "href": f"{base}{competency.pk}/", "level": cell.level[0] if cell.level else "", "words": words[key]})
+        printed.append({"student": student, "href": base, "cells": row})
+    return printed
 
 
 def section_competency(*, section: Section, competency_id: int) -> Competency | None:

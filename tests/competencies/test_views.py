@@ -2,8 +2,10 @@
 
 from datetime import timedelta
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,12 +41,15 @@ def test_grid_query_count_does_not_grow_with_students_or_competencies(
 
 
 def test_grid_cells_carry_symbol_and_words_not_only_colour(client, teacher, section, competencies, student):
-    """T9.5 / WCAG 1.4.1: a mastered cell says so in a symbol and in words."""
+    """T9.5 / WCAG 1.4.1: a mastered cell says so in a symbol (drawn from its class) and in words, links to the result."""
     give(student, competencies[0], 4, teacher)
     client.force_login(teacher)
     html = client.get(reverse("competencies:section-grid", args=[section.pk])).content.decode()
-    assert '<td class="mastery-cell state-mastered">' in html
-    assert '<span aria-hidden="true">✔ 4</span><span class="visually-hidden">Advanced, mastered</span>' in html
+    href = reverse("competencies:student-competency", args=[student.uuid, competencies[0].pk])
+    assert f'<td class="state-mastered"><a href="{href}">4<span class="vh"> Advanced, mastered</span></a></td>' in html
+    css = Path(finders.find("competencies/competencies.css")).read_text()
+    assert '.mastery-grid td.state-mastered a::before { content: "\\2714"; content: "\\2714" / ""; }' in css
+    assert ".mastery-grid .vh { position: absolute !important;" in css
     assert "<caption>Mastery of 1 student on 3 competencies." in html
     assert 'style=' not in html and "<script>" not in html
 
@@ -195,13 +200,14 @@ def test_progress_page_query_count_does_not_grow_with_competencies(
 ):
     """T10: a student's progression at 3 and 12 competencies, the same literal count.
 
-    18 includes the door (3), the audit row, and the other apps' tab checks in student_base.html; the
-    progression itself is 7 (sections, links, prerequisites, mastery, scale, levels, may-record)."""
+    15 includes the door, the audit row, and the other apps' tab checks in student_base.html (each relationship
+    read once per request since the access change); the progression itself is 7 (sections, links, prerequisites,
+    mastery, scale, levels, may-record)."""
     extra = [CompetencyFactory(framework=framework) for _ in range(competency_count - 3)]
     services.link_section_competencies(section=section, competencies=[*competencies, *extra])
     for competency in [*competencies, *extra]:
         give(student, competency, 3, teacher)
     client.force_login(teacher)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(15):
         response = client.get(reverse("competencies:student-progress", args=[student.uuid]))
     assert len(response.context["courses"][0]["cells"]) == competency_count
