@@ -18,6 +18,7 @@ from competencies import mastery as mastery_rules
 from competencies import selectors as competency_selectors
 from competencies.models import Evidence, Mastery
 from iep import selectors as iep_selectors
+from paths import selectors as path_selectors
 from iep.models import IEPInput, ProgressReport
 from profiles import selectors as profile_selectors
 from profiles.models import ProfileSection
@@ -108,6 +109,7 @@ ABOUT_KINDS = (ProfileSection.Kind.ABOUT_ME, ProfileSection.Kind.STRENGTHS, Prof
 class ChildPage:
     student: Student
     learning: Learning
+    paths: list  # paths.selectors.path_summary_for_family: current and next step, pace in words
     mastered: MasteredLately
     about: list  # the child's own words and the shared "how I learn" sections
     goals: list
@@ -126,6 +128,7 @@ def child_page(student: Student) -> ChildPage:
     return ChildPage(
         student=student,
         learning=learning_now_and_next(student),
+        paths=path_selectors.path_summary_for_family(student),
         mastered=mastered_lately(student),
         about=[s for kind in ABOUT_KINDS for s in shared.sections if s.kind == kind],
         goals=shared.goals,

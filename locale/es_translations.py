@@ -5,6 +5,18 @@ charts the portal shows, the choices of the models those pages display). Kept as
 then `compilemessages`. Plural entries are (singular, plural)."""
 
 ES = {
+    "Learning path: %(title)s": "Recorrido de aprendizaje: %(title)s",
+    "Step now": "Paso actual",
+    "Step after that": "Paso siguiente",
+    "Pace": "Ritmo",
+    "All steps are done": "Todos los pasos están hechos",
+    "%(name)s has finished every step of this path.": "%(name)s terminó todos los pasos de este recorrido.",
+    "This path has no steps yet.": "Este recorrido todavía no tiene pasos.",
+    "Ahead of plan: %(done)s and %(due)s.": "Adelantado/a según el plan: %(done)s y %(due)s.",
+    "On track: %(done)s and %(due)s.": "Al día: %(done)s y %(due)s.",
+    "Behind plan: %(done)s and %(due)s. The teacher can give more time or extra help.": "Atrasado/a según el plan: %(done)s y %(due)s. El maestro o la maestra puede dar más tiempo o ayuda adicional.",
+    "%(done)d of %(total)d step is done": ("%(done)d de %(total)d paso está hecho", "%(done)d de %(total)d pasos están hechos"),
+    "%(due)d was planned by today": ("%(due)d estaba previsto para hoy", "%(due)d estaban previstos para hoy"),
     "Email": "Correo electrónico",
     "Password": "Contraseña",
     "That email and password do not match an account. Check both and try again.": "Ese correo y esa contraseña no coinciden con ninguna cuenta. Revise los dos e inténtelo de nuevo.",
@@ -348,6 +360,18 @@ ES = {
 }
 
 
+def _is_fuzzy(comment: str) -> bool:
+    return comment.startswith("#,") and "fuzzy" in [flag.strip() for flag in comment[2:].split(",")]
+
+
+def _unfuzzy(comment: str) -> str:
+    """The comment without the fuzzy flag ("#, fuzzy, python-format" -> "#, python-format"; "#, fuzzy" -> "")."""
+    if not comment.startswith("#,"):
+        return comment
+    flags = [flag.strip() for flag in comment[2:].split(",") if flag.strip() and flag.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags) if flags else ""
+
+
 def fill(po_path: str) -> tuple[int, list[str]]:
     """Write ES into the .po's empty entries; return (filled, msgids still missing in ES)."""
     import sys
@@ -366,8 +390,8 @@ def fill(po_path: str) -> tuple[int, list[str]]:
     filled = 0
     for entry in entries[1:]:
         fields = entry["fields"]
-        if "#, fuzzy" in entry["comments"]:  # msgmerge's guesses are never right enough to keep
-            entry["comments"] = [c for c in entry["comments"] if c != "#, fuzzy" and not c.startswith("#|")]
+        if any(_is_fuzzy(c) for c in entry["comments"]):  # msgmerge's guesses are never right enough to keep
+            entry["comments"] = [_unfuzzy(c) for c in entry["comments"] if not c.startswith("#|") and _unfuzzy(c)]
             for key in fields:
                 if key.startswith("msgstr"):
                     fields[key] = ""
@@ -379,7 +403,6 @@ def fill(po_path: str) -> tuple[int, list[str]]:
             fields["msgstr[0]"], fields["msgstr[1]"] = singular, plural
         else:
             fields["msgstr"] = value
-        entry["comments"] = [c for c in entry["comments"] if c != "#, fuzzy"]
         filled += 1
     Path(po_path).write_text(write(entries))
     return filled, sorted(set(ES) - {e["fields"].get("msgid") for e in entries})

@@ -128,7 +128,7 @@ def test_child_page_query_count_does_not_grow(client, family, student, teacher, 
     client.force_login(family)
     url = reverse("family_portal:child", args=[student.uuid])
     client.get(url)  # warm the session row
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         response = client.get(url)
     page = response.context["page"]
     assert (len(page.highlights), len(page.iep_goals), len(page.goals), page.mastered.chart.total) == (size, size, size, size)
