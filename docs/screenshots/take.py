@@ -1,0 +1,37 @@
+"""Screenshots for the README: `make run` in one shell, then `.venv/bin/python docs/screenshots/take.py`."""
+
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = "http://127.0.0.1:8000"
+OUT = Path(__file__).parent
+SHOTS = [
+    ("teacher@demo.test", "/staff/", "teacher-home.png", None),
+    ("teacher@demo.test", "/staff/", "mastery-grid.png", "Mastery grid for Grade 5 Math"),
+    ("director@demo.test", "/", "director-queue.png", None),
+    ("parent@demo.test", "/", "family-child.png", "Maya"),
+    ("student@demo.test", "/", "student-path.png", "Learning path"),
+]
+
+
+def main() -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+        for email, start, name, link in SHOTS:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(BASE + "/sign-in/")
+            page.get_by_label("Email").fill(email)
+            page.get_by_label("Password").fill("waypoint-demo")
+            page.get_by_role("button", name="Sign in").click()
+            page.goto(BASE + start)
+            if link:
+                page.get_by_role("link", name=link).first.click()
+                page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(OUT / name))
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
