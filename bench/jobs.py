@@ -2,8 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/waypoint_bench python -m bench.jobs [--reports 30]
 
-- mastery: competencies.services.recompute_mastery (what recompute_all runs, same chunks) over the pairs of the
-  first --mastery-students students (0: all); evidence rows/s
+- mastery: competencies.services.recompute_all (set-based SQL per framework, Python in batches for the decaying
+  average and power law) over the first --mastery-students students (0: all); evidence rows/s
 - oneroster: the bench district's roster exported as OneRoster 1.1 (fresh sourcedIds) and imported as a dry run
   (every row checked and written, then rolled back), seconds and peak MB
 - digest: family_portal.services.send_weekly_digests for every family (the code the Celery task runs), emails/s;
@@ -48,12 +48,10 @@ def job_mastery(args) -> dict:
         first = list(Evidence.objects.order_by("student_id").values_list("student_id", flat=True).distinct()[: args.mastery_students])
         evidence = evidence.filter(student_id__in=first)
     rows = evidence.count()
-    pairs = list(evidence.values_list("student_id", "competency_id").distinct().order_by("student_id", "competency_id"))
     started = time.perf_counter()
-    for start in range(0, len(pairs), 5000):
-        services.recompute_mastery(pairs=pairs[start:start + 5000])
+    pairs = services.recompute_all(student_ids=first if args.mastery_students else None)
     seconds = time.perf_counter() - started
-    return {"evidence_rows": rows, "pairs": len(pairs), "students": args.mastery_students or "all", "seconds": round(seconds, 1),
+    return {"evidence_rows": rows, "pairs": pairs, "students": args.mastery_students or "all", "seconds": round(seconds, 1),
             "rate": round(rows / seconds)}
 
 

@@ -162,15 +162,16 @@ def _announce(changed: dict[int, set[int]]) -> None:
     transaction.on_commit(send, robust=True)
 
 
-def recompute_all(*, framework_id: int | None = None, chunk: int = 5000) -> int:
-    """Recompute every stored pair (or one framework's): the command and the bulk task use this."""
-    pairs = Evidence.objects.values_list("student_id", "competency_id").distinct().order_by("student_id", "competency_id")
-    if framework_id is not None:
-        pairs = pairs.filter(competency__framework_id=framework_id)
-    pairs, done = list(pairs), 0
-    for start in range(0, len(pairs), chunk):
-        recompute_mastery(pairs=pairs[start:start + chunk])
-        done += len(pairs[start:start + chunk])
+def recompute_all(*, framework_id: int | None = None, student_ids: Sequence[int] | None = None, chunk: int = 1000) -> int:
+    """Recompute every pair with evidence (or one framework's, or some students'): the command, the task and the bench.
+
+    - set-based SQL per framework for latest, highest, average and n-times-at-mastery; decaying average and power
+      law in Python over chunks of `chunk` students (competencies/recompute.py)
+    - overrides kept; mastery_changed after commit for the pairs whose value, mastered state or parameters changed
+    """
+    from .recompute import recompute_frameworks
+
+    done, _changed = recompute_frameworks(framework_id=framework_id, student_ids=student_ids, chunk=chunk)
     return done
 
 

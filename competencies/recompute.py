@@ -1,0 +1,185 @@
+"""Full mastery recomputation, framework by framework (the command, the Celery task and the job benchmark; P5).
+
+- latest, highest, average and n_times_at_mastery are one set-based statement per framework: the evidence is
+  aggregated in SQL (scores as whole hundredths, rounded half up as mastery.py does), upserted into Mastery on
+  (student, competency) and compared with the stored rows in the same statement, so only the pairs whose value,
+  mastered state or parameters changed are announced.
+- decaying_average and power_law are sequences, so they stay in mastery.py: evidence is read in (student,
+  competency, date) order per chunk of students with values_list().iterator(), and written with one bulk upsert.
+
+Teacher overrides are columns the upsert never touches. Like every other write of mastery, the changed pairs are
+announced with mastery_changed after commit (services._announce).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from itertools import groupby
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import mastery
+from .models import Evidence, Mastery
+from .selectors import ScaleInfo, scale_info
+
+SQL_METHODS = frozenset({mastery.LATEST, mastery.HIGHEST, mastery.AVERAGE, mastery.N_TIMES_AT_MASTERY})
+UPDATED = ("value", "is_mastered", "evidence_count", "method", "params", "computed_at")
+
+
+def recompute_frameworks(*, framework_id: int | None = None, student_ids: Sequence[int] | None = None,
+                         chunk: int = 1000) -> tuple[int, dict[int, set[int]]]:
+    """Recompute every (student, competency) pair with evidence, per framework; returns (pairs, changed)."""
+    evidence = Evidence.objects.all()
+    if framework_id is not None:
+        evidence = evidence.filter(competency__framework_id=framework_id)
+    framework_ids = set(evidence.values_list("competency__framework_id", flat=True).distinct().order_by())
+    total, changed = 0, {}
+    for fw_id, info in sorted(scale_info(framework_ids).items()):
+        if info.params.method in SQL_METHODS:
+            done, fw_changed = _in_sql(fw_id, info, student_ids)
+        else:
+            done, fw_changed = _in_python(fw_id, info, student_ids, chunk)
+        total += done
+        for student_id, ids in fw_changed.items():
+            changed.setdefault(student_id, set()).update(ids)
+    return total, changed
+
+
+# --- set-based ------------------------------------------------------------------------
+
+
+def _scores(framework_id: int, student_ids: Sequence[int] | None) -> tuple[str, tuple]:
+    """The framework's evidence as SQL: student, competency, id, date and score in whole hundredths."""
+    rows = Evidence.objects.filter(competency__framework_id=framework_id)
+    if student_ids is not None:
+        rows = rows.filter(student_id__in=list(student_ids))
+    sql, params = rows.order_by().values_list("student_id", "competency_id", "id", "observed_on", "score").query.sql_with_params()
+    return sql, params
+
+
+def _new_rows_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | None) -> tuple[str, list]:
+    """SELECT student_id, competency_id, cnt, cents, value, mastered: the new Mastery of every pair (one GROUP BY)."""
+    params = info.params
+    base, base_params = _scores(framework_id, student_ids)
+    threshold = int((params.threshold * 100).to_integral_value())
+    windows = ""
+    if params.method == mastery.LATEST:
+        windows = ", ROW_NUMBER() OVER (PARTITION BY b.sid, b.cid ORDER BY b.day DESC, b.eid DESC) AS rn"
+    elif params.method == mastery.N_TIMES_AT_MASTERY:
+        windows = ", ROW_NUMBER() OVER (PARTITION BY b.sid, b.cid ORDER BY b.cents DESC) AS rn"
+    mean = "(2 * SUM(w.cents) + COUNT(*)) / (2 * COUNT(*))"  # the mean, rounded half up, in integer arithmetic
+    at_mastery = f"SUM(CASE WHEN w.cents >= {threshold} THEN 1 ELSE 0 END)"
+    n = params.n_times
+    cents, mastered = {
+        mastery.LATEST: ("MAX(CASE WHEN w.rn = 1 THEN w.cents END)", None),
+        mastery.HIGHEST: ("MAX(w.cents)", None),
+        mastery.AVERAGE: (mean, None),
+        mastery.N_TIMES_AT_MASTERY: (
+            f"CASE WHEN {at_mastery} >= {n} THEN (2 * SUM(CASE WHEN w.rn <= {n} THEN w.cents ELSE 0 END) + {n}) / {2 * n} "
+            f"ELSE {mean} END",
+            f"{at_mastery} >= {n}",
+        ),
+    }[params.method]
+    mastered = mastered or f"{cents} >= {threshold}"
+    sql = (
+        f"SELECT w.sid AS student_id, w.cid AS competency_id, COUNT(*) AS cnt, "
+        f"CASE WHEN COUNT(*) >= {params.min_evidence} THEN {cents} END AS cents, "
+        f"CASE WHEN COUNT(*) >= {params.min_evidence} THEN ({cents}) / 100.0 END AS value, "
+        f"(COUNT(*) >= {params.min_evidence} AND {mastered}) AS mastered "
+        f"FROM (SELECT b.sid, b.cid, b.cents{windows} FROM (SELECT s.student_id AS sid, s.competency_id AS cid, s.id AS eid, "
+        f"s.observed_on AS day, CAST(ROUND(s.score * 100) AS INTEGER) AS cents FROM ({base}) s) b) w "
+        f"GROUP BY w.sid, w.cid"
+    )
+    return sql, list(base_params)
+
+
+def _in_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | None) -> tuple[int, dict[int, set[int]]]:
+    from .services import _announce
+
+    new_sql, new_params = _new_rows_sql(framework_id, info, student_ids)
+    table = Mastery._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    cfg = ("SELECT CAST(%s AS jsonb) AS params, CAST(%s AS varchar) AS method, CAST(%s AS timestamptz) AS now" if postgres
+           else "SELECT %s AS params, %s AS method, %s AS now")
+    announce = ("m.id IS NULL OR m.is_mastered <> n.mastered OR m.params <> cfg.params "
+                "OR (m.value IS NULL) <> (n.cents IS NULL) OR ROUND(m.value * 100) <> n.cents")
+    # diff: the pairs whose stored row differs at all (only these are written); announce: those whose value,
+    # mastered state or parameters moved (these are told to higher apps).
+    ctes = (
+        f"WITH fresh AS ({new_sql}), cfg AS ({cfg}), diff AS (SELECT n.student_id, n.competency_id, n.value, n.mastered, "
+        f"n.cnt, ({announce}) AS announce FROM fresh n CROSS JOIN cfg LEFT JOIN {table} m "
+        f"ON m.student_id = n.student_id AND m.competency_id = n.competency_id "
+        f"WHERE {announce} OR m.evidence_count <> n.cnt OR m.method <> cfg.method)"
+    )
+    upsert = (
+        f"INSERT INTO {table} (student_id, competency_id, value, is_mastered, evidence_count, method, params, computed_at, "
+        f"override_reason) SELECT d.student_id, d.competency_id, d.value, d.mastered, d.cnt, cfg.method, cfg.params, cfg.now, '' "
+        f"FROM diff d CROSS JOIN cfg WHERE true ON CONFLICT (student_id, competency_id) DO UPDATE SET "
+        + ", ".join(f"{column} = EXCLUDED.{column}" for column in UPDATED)
+    )
+    report = "SELECT 0, student_id, competency_id, announce FROM diff UNION ALL SELECT 1, COUNT(*), 0, false FROM fresh"
+    params = [*new_params, json.dumps(info.params.as_json()), info.params.method,
+              connection.ops.adapt_datetimefield_value(timezone.now())]
+    changed: dict[int, set[int]] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:  # one statement: every part sees the stored rows as they were before the upsert
+            cursor.execute(f"{ctes}, up AS ({upsert}) {report}", params)
+            rows = cursor.fetchall()
+        else:  # SQLite (the embedded default) has no data-modifying CTE: read the differences, then upsert them
+            cursor.execute(f"{ctes} {report}", params)
+            rows = cursor.fetchall()
+            cursor.execute(f"{ctes} {upsert}", params)
+        done = 0
+        for is_count, a, b, moved in rows:
+            if is_count:
+                done = a
+            elif moved:
+                changed.setdefault(a, set()).add(b)
+        _announce(changed)
+    return done, changed
+
+
+# --- sequences in Python, in batches ----------------------------------------------------
+
+
+def _in_python(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | None, chunk: int) -> tuple[int, dict[int, set[int]]]:
+    evidence = Evidence.objects.filter(competency__framework_id=framework_id)
+    if student_ids is not None:
+        evidence = evidence.filter(student_id__in=list(student_ids))
+    students = list(evidence.values_list("student_id", flat=True).distinct().order_by("student_id"))
+    done, changed = 0, {}
+    for start in range(0, len(students), chunk):
+        batch_done, batch_changed = _python_batch(framework_id, info, students[start:start + chunk])
+        done += batch_done
+        changed.update(batch_changed)
+    return done, changed
+
+
+@transaction.atomic
+def _python_batch(framework_id: int, info: ScaleInfo, student_ids: list[int]) -> tuple[int, dict[int, set[int]]]:
+    from .services import _announce
+
+    params, params_json, now = info.params, info.params.as_json(), timezone.now()
+    rows = (Evidence.objects.filter(competency__framework_id=framework_id, student_id__in=student_ids)
+            .order_by("student_id", "competency_id", "observed_on", "pk").values_list("student_id", "competency_id", "score"))
+    before = {(row[0], row[1]): row[2:] for row in Mastery.objects.filter(
+        competency__framework_id=framework_id, student_id__in=student_ids).values_list(
+        "student_id", "competency_id", "value", "is_mastered", "params", "evidence_count", "method")}
+    new, changed, done = [], {}, 0
+    for (student_id, competency_id), group in groupby(rows.iterator(chunk_size=10_000), key=lambda row: (row[0], row[1])):
+        result, done = mastery.compute([score for _s, _c, score in group], params), done + 1
+        old = before.get((student_id, competency_id))
+        if old is not None and old[:3] == (result.value, result.is_mastered, params_json) and old[3:] == (
+                result.evidence_count, params.method):
+            continue  # the same result: no write, computed_at unchanged
+        if old is None or old[:3] != (result.value, result.is_mastered, params_json):
+            changed.setdefault(student_id, set()).add(competency_id)
+        new.append(Mastery(student_id=student_id, competency_id=competency_id, value=result.value, is_mastered=result.is_mastered,
+                           evidence_count=result.evidence_count, method=params.method, params=params_json, computed_at=now))
+    Mastery.objects.bulk_create(new, batch_size=2000, update_conflicts=True, unique_fields=["student", "competency"],
+                                update_fields=list(UPDATED))
+    _announce(changed)
+    return done, changed
+
