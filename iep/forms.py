@@ -13,6 +13,7 @@ from profiles.models import ProfileGoal
 from . import attachments
 from .models import Goal, IEPInput, IEPPlan, TeamMember
 from .selectors import Candidate
+from .services import AlsoEvidence
 
 
 class BootstrapForm(forms.Form):
@@ -76,8 +77,8 @@ class ProgressPointForm(BootstrapForm):
 
     EVIDENCE_FIELDS = ("also_evidence_on", "level", "kind", "demonstration", "from_evidence")
 
-    def __init__(self, *args, goal: Goal, linked: list[Competency] = (), scales: dict[int, list[tuple[int, str]]] | None = None,
-                 offers: list[Evidence] = (), **kwargs):
+    def __init__(self, *args, goal: Goal, linked: list[Competency] = (),
+                 scales: dict[int, list[tuple[int, str]]] | None = None, offers: list[Evidence] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.goal, self.scales = goal, scales or {}
         self.linked = {c.pk: c for c in linked}
@@ -107,7 +108,8 @@ class ProgressPointForm(BootstrapForm):
         if ticked and level is None and "level" not in self.errors:
             self.add_error("level", _("Choose the level reached, to record it as evidence."))
         if level is not None and not ticked:
-            self.add_error("also_evidence_on", _("Tick the competency to record the level on, or leave the level empty."))
+            self.add_error("also_evidence_on",
+                           _("Tick the competency to record the level on, or leave the level empty."))
         for pk in ticked if level is not None else []:
             values = [v for v, _label in self.scales.get(self.linked[pk].framework_id, [])]
             if level not in values:
@@ -118,10 +120,8 @@ class ProgressPointForm(BootstrapForm):
                                                  "recorded there twice."))
         return data
 
-    def also_evidence(self):
+    def also_evidence(self) -> AlsoEvidence | None:
         """The "also record as evidence" part for services.record_progress, or None."""
-        from .services import AlsoEvidence
-
         ticked = self.cleaned_data.get("also_evidence_on") or []
         if not ticked:
             return None
@@ -225,10 +225,12 @@ class GoalForm(BootstrapForm):
     measurement_method = forms.CharField(label=_("How it is measured"), max_length=200)
     monitoring_schedule = forms.CharField(label=_("How often it is measured"), max_length=100,
                                           help_text=_("For example: weekly"))
-    competencies = forms.TypedMultipleChoiceField(label=_("Linked competencies"), coerce=int, required=False,
-                                                  widget=forms.CheckboxSelectMultiple)
-    profile_goals = forms.TypedMultipleChoiceField(label=_("Linked learner-profile goals"), coerce=int, required=False,
-                                                   widget=forms.CheckboxSelectMultiple)
+    competencies = forms.TypedMultipleChoiceField(
+        label=_("Linked competencies"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose among the competencies of this student's classes.")})
+    profile_goals = forms.TypedMultipleChoiceField(
+        label=_("Linked learner-profile goals"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose among this student's own learner-profile goals.")})
 
     def __init__(self, *args, plan: IEPPlan, goal: Goal | None, competencies: list[Competency],
                  profile_goals: list[ProfileGoal], **kwargs):
@@ -237,7 +239,8 @@ class GoalForm(BootstrapForm):
                 {name: getattr(goal, name) for name in ("area", "statement", "unit", "baseline", "baseline_date",
                                                         "target", "target_date", "measurement_method",
                                                         "monitoring_schedule")},
-                competencies=[c.pk for c in goal.competencies.all()], profile_goals=[g.pk for g in goal.profile_goals.all()])
+                competencies=[c.pk for c in goal.competencies.all()],
+                profile_goals=[g.pk for g in goal.profile_goals.all()])
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.competency_options = {c.pk: c for c in competencies}

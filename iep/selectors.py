@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -152,8 +153,9 @@ def team_candidates(student: Student, plan: IEPPlan | None) -> list[Candidate]:
     caseload = {c.staff_id: c for c in Caseload.objects.filter(student=student, is_active=True).select_related("staff")}
     offer([c.staff for c in caseload.values()], _("on the caseload"),
           lambda u: Role.CASE_MANAGER if caseload[u.pk].role == Caseload.Role.CASE_MANAGER else Role.SERVICE_PROVIDER)
-    offer(User.objects.filter(sections_taught__enrollments__student=student, sections_taught__term__start_date__lte=today,
-                              sections_taught__term__end_date__gte=today).distinct().order_by("last_name", "first_name"),
+    offer(User.objects.filter(sections_taught__enrollments__student=student,
+                              sections_taught__term__start_date__lte=today, sections_taught__term__end_date__gte=today)
+          .distinct().order_by("last_name", "first_name"),
           _("teaches the student this term"),
           lambda u: Role.SPECIAL_EDUCATOR if u.role == User.Role.SPECIAL_EDUCATOR else Role.GENERAL_EDUCATOR)
     if student.user_id:
@@ -230,6 +232,11 @@ def evidence_offers(goal: Goal, *, limit: int = OFFER_LIMIT) -> list[Evidence]:
     )
 
 
+def plain_number(value: Decimal) -> str:
+    """3.00 -> "3", 2.50 -> "2.5", 10 -> "10" (normalize() alone would write 1E+1)."""
+    return format(value.normalize(), "f")
+
+
 @dataclass(frozen=True)
 class OfferRow:
     evidence: Evidence
@@ -242,7 +249,8 @@ def offer_rows(offers: list[Evidence], scales: dict[int, list[tuple[int, str]]])
     for item in offers:
         levels = dict(scales.get(item.competency.framework_id, []))
         label = levels.get(int(item.score)) if item.score == int(item.score) else None
-        rows.append(OfferRow(evidence=item, level_label=f"{item.score.normalize()} — {label}" if label else str(item.score.normalize())))
+        value = plain_number(item.score)
+        rows.append(OfferRow(evidence=item, level_label=f"{value} — {label}" if label else value))
     return rows
 
 

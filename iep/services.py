@@ -170,8 +170,10 @@ class AlsoEvidence:
 
 
 @transaction.atomic
-def record_progress(*, goal: Goal, measured_on: date, value: Decimal, note: str, recorded_by: User,
-                    also_evidence: AlsoEvidence | None = None, from_evidence: Evidence | None = None) -> monitoring.Decision:
+def record_progress(
+    *, goal: Goal, measured_on: date, value: Decimal, note: str, recorded_by: User,
+    also_evidence: AlsoEvidence | None = None, from_evidence: Evidence | None = None,
+) -> monitoring.Decision:
     """Add a data point and apply the decision rule; one entry serves both the goal and the class record.
 
     - one point per goal per day: PointExists otherwise

@@ -97,12 +97,13 @@ def goal_edit(request: HttpRequest, student: Student, goal_id: int) -> HttpRespo
     return _goal_form_page(request, student, goal)
 
 
-def _point_form(goal: Goal, data=None, *, scales=None, offers=(), use: Evidence | None = None) -> forms.ProgressPointForm:
+def _point_form(goal: Goal, data=None, *, scales=None, offers=(),
+                use: Evidence | None = None) -> forms.ProgressPointForm:
     initial = {"measured_on": timezone.localdate()}
     if use is not None:
         initial = {"measured_on": use.observed_on, "value": use.score, "from_evidence": use.pk,
                    "note": _("From the class record: level %(level)s on %(code)s")
-                   % {"level": use.score.normalize(), "code": use.competency.short_code or use.competency}}
+                   % {"level": selectors.plain_number(use.score), "code": use.competency.short_code or use.competency}}
     return forms.ProgressPointForm(data, goal=goal, linked=list(goal.competencies.all()), scales=scales, offers=offers,
                                    prefix="point", initial=initial)
 

@@ -185,7 +185,7 @@ def test_a_goal_cannot_link_another_students_profile_goal(client, case_manager, 
     client.force_login(case_manager)
     response = client.post(reverse("iep:goal-new", args=[student.uuid]), _goal_data(profile_goals=[theirs.pk]))
     assert "Oscar's private goal" not in response.content.decode()
-    assert list(response.context["form"].errors) == ["profile_goals"]
+    assert response.context["form"].errors == {"profile_goals": ["Choose among this student's own learner-profile goals."]}
     fields = {name: getattr(GoalFactory.build(plan=plan), name) for name in services.GOAL_FIELDS}
     with pytest.raises(ValidationError):
         services.save_goal(plan=plan, by=case_manager, profile_goals=[theirs], **fields)
