@@ -137,7 +137,7 @@ def assign_inputs(*, inputs: QuerySet[IEPInput], assignee: User | None, by: User
     - an input goes only to a case manager of its student (the person who can open it); others are skipped
     - returns (assigned, skipped); one event per assignment
     """
-    locked = list(inputs.select_for_update().filter(status__in=IEPInput.OPEN_STATUSES).order_by("pk"))
+    locked = list(inputs.select_for_update(of=("self",)).filter(status__in=IEPInput.OPEN_STATUSES).order_by("pk"))
     managers = dict(
         Caseload.objects.filter(student_id__in={i.student_id for i in locked}, role=Caseload.Role.CASE_MANAGER,
                                 is_active=True).values_list("student_id", "staff_id")

@@ -30,6 +30,21 @@ def _fast_tests(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_in_the_test(request):
+    """Tasks run eagerly in the test's own process on both CI legs, so a test sees their effects; only
+    tests marked `real_worker` send them through Redis to a real Celery worker."""
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    from config.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 @pytest.fixture
 def school(db):
     return SchoolFactory()

@@ -22,6 +22,7 @@ from config.celery import app
 from roster.models import District, School, Student
 
 pytestmark = [
+    pytest.mark.real_worker,
     pytest.mark.pg,
     pytest.mark.skipif(
         not os.environ.get("REDIS_URL"),
