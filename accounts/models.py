@@ -100,3 +100,36 @@ class Invitation(models.Model):
         if self.accepted_at is not None:
             return "accepted"
         return "expired" if self.expires_at <= timezone.now() else "pending"
+
+
+class Lockout(models.Model):
+    """One lockout of one account from one network (quality.md T5.2): the owner's email (an outbox row,
+    `notified_at` null until sent) and, once it ends, how and by whom. django-axes decides whether a
+    sign-in is refused; this row is the account owner's and the district's record of it.
+
+    The address is kept in coarse form only (203.0.113.x, or an IPv6 /48): enough for "was that me?",
+    not a tracking identifier. One open row per (account, network): a unique constraint."""
+
+    class End(models.TextChoices):
+        EXPIRED = "expired", _("Unlocked itself after the waiting time")
+        UNLOCKED = "unlocked", _("Unlocked by the district administrator")
+        PASSWORD_RESET = "password_reset", _("Unlocked by choosing a new password")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="lockouts")
+    network = models.CharField(max_length=64)
+    locked_at = models.DateTimeField(default=timezone.now)
+    last_failure_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    end_reason = models.CharField(max_length=20, choices=End.choices, blank=True)
+
+    class Meta:
+        ordering = ["-locked_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "network"], condition=models.Q(ended_at__isnull=True),
+                                    name="one_open_lockout_per_user_network"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lockout of {self.user_id} from {self.network} at {self.locked_at:%Y-%m-%d %H:%M}"

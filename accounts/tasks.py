@@ -1,10 +1,10 @@
 import logging
 from smtplib import SMTPException
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 
-from . import invitations
+from . import invitations, lockouts
 from .models import Invitation
 
 logger = logging.getLogger(__name__)
@@ -14,3 +14,22 @@ logger = logging.getLogger(__name__)
 def task_send_invitations(*, invitation_ids: list[int]) -> None:
     for invitation in Invitation.objects.select_related("user").filter(pk__in=invitation_ids, accepted_at=None):
         invitations.send_invitation(invitation=invitation, base_url=settings.WAYPOINT_BASE_URL)
+
+
+@shared_task(name="accounts.send_lockout_notice", autoretry_for=(OSError, SMTPException), retry_backoff=True, max_retries=5)
+def send_lockout_notice(*, lockout_id: int) -> bool:
+    return lockouts.send_notice(lockout_id=lockout_id)
+
+
+@shared_task(name="accounts.sweep_lockout_notices")
+def sweep_lockout_notices() -> int:
+    """Beat, every few minutes: send the lockout emails a dead broker dropped."""
+    sent = lockouts.sweep_unsent()
+    if sent:
+        logger.info("Lockout notice sweep sent %s emails", sent)
+    return sent
+
+
+@current_app.on_after_finalize.connect
+def _schedule(sender, **kwargs) -> None:
+    sender.add_periodic_task(300.0, sweep_lockout_notices.s(), name="accounts: resend pending lockout emails")

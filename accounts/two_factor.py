@@ -5,6 +5,7 @@ this module only sets devices up and checks codes.
 """
 
 import secrets
+from dataclasses import dataclass
 from base64 import b32encode
 
 import segno
@@ -17,6 +18,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .models import User
 
 BACKUP_CODE_COUNT = 10
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device: TOTPDevice
+    backup_codes: list[str]
 
 
 def has_confirmed_device(user: User) -> bool:
@@ -41,8 +48,8 @@ def base32_key(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def confirm_authenticator(*, user: User, token: str) -> list[str] | None:
-    """Confirm the pending authenticator with a first code. Returns fresh backup codes, or None.
+def confirm_authenticator(*, user: User, token: str) -> Enrolment | None:
+    """Confirm the pending authenticator with a first code. Returns the device and fresh backup codes, or None.
 
     - checks the code against the unconfirmed device (a used code cannot be used again: django-otp
       keeps the last time step);
@@ -54,7 +61,7 @@ def confirm_authenticator(*, user: User, token: str) -> list[str] | None:
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save()
-    return replace_backup_codes(user=user)
+    return Enrolment(device=device, backup_codes=replace_backup_codes(user=user))
 
 
 def replace_backup_codes(*, user: User) -> list[str]:

@@ -9,6 +9,9 @@ urlpatterns = [
     # signing in and out
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
+    # idle timeout: how long is left, and "stay signed in" (T9.6)
+    path("session/status/", views.session_status, name="session-status"),
+    path("session/extend/", views.session_extend, name="session-extend"),
     # two-factor sign-in
     path("account/two-factor/", views.two_factor_setup, name="two-factor-setup"),
     path("sign-in/code/", views.two_factor_verify, name="two-factor-verify"),

@@ -1,6 +1,9 @@
+import time
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET, require_POST
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
@@ -8,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import invitations, two_factor
+from config.middleware import idle_seconds_left
+
+from . import invitations, lockouts, two_factor
 from .forms import InvitationAcceptForm, OneTimeCodeForm, SignInForm
-from .models import User
+from .models import Lockout, User
 
 START_PAGES = {
     User.Role.TEACHER: "roster:staff-home",
@@ -51,9 +55,19 @@ password_reset = auth_views.PasswordResetView.as_view(
     success_url=reverse_lazy("accounts:password-reset-done"),
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("accounts:password-reset-complete")
-)
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password from the emailed link also ends a sign-in lockout (quality.md T5.2)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockouts.unlock(user=form.user, by=form.user, reason=Lockout.End.PASSWORD_RESET)
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
@@ -91,11 +105,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     device = two_factor.pending_authenticator(request.user)
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = two_factor.confirm_authenticator(user=request.user, token=form.cleaned_data["code"])
-        if codes is not None:
-            otp_login(request, TOTPDevice.objects.get(pk=device.pk))
+        enrolment = two_factor.confirm_authenticator(user=request.user, token=form.cleaned_data["code"])
+        if enrolment is not None:
+            otp_login(request, enrolment.device)
             request.session["two_factor"] = "enrolled"
-            context = {"codes": codes, "next": _next_or_home(request)}
+            context = {"codes": enrolment.backup_codes, "next": _next_or_home(request)}
             return render(request, "accounts/two_factor_backup_codes.html", context)
         form.add_error("code", _("That code did not match. Check the time on your phone and try the newest code."))
     context = {
@@ -118,3 +132,22 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next_or_home(request))
         form.add_error("code", _("That code did not work. Codes change every 30 seconds; a backup code works once."))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_or_home(request)})
+
+
+# --- Idle timeout (quality.md T9.6, WCAG 2.2.1) -------------------------------------------------
+
+
+@require_GET
+@login_required
+def session_status(request: HttpRequest) -> JsonResponse:
+    """Seconds left before the idle sign-out. The page asks once, when its warning is due (another tab may
+    have been used meanwhile); sent with the idle-neutral header, asking does not itself extend the session."""
+    return JsonResponse({"seconds_left": idle_seconds_left(request)})
+
+
+@require_POST
+@login_required
+def session_extend(request: HttpRequest) -> JsonResponse:
+    """"Stay signed in": counts as activity now, and says how long the session lasts from here."""
+    request.session["last_seen"] = int(time.time())
+    return JsonResponse({"seconds_left": idle_seconds_left(request)})

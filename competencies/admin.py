@@ -5,6 +5,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin_audit import StudentRecordAdmin
+
 from . import services
 from .forms import CaseUploadForm
 from .models import Competency, Evidence, Framework, ImportJob, Mastery, ProficiencyLevel, ProficiencyScale, SectionCompetency
@@ -87,12 +89,12 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(StudentRecordAdmin):
     list_display = ["student", "competency", "score", "observed_on", "kind", "demonstration"]
     raw_id_fields = ["student", "competency", "recorded_by"]
 
 
 @admin.register(Mastery)
-class MasteryAdmin(SimpleHistoryAdmin):
+class MasteryAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
     list_display = ["student", "competency", "value", "is_mastered", "method", "override_value"]
     raw_id_fields = ["student", "competency", "overridden_by"]

@@ -22,7 +22,7 @@ from .graph import find_cycle
 from .importers import case
 from .models import Competency, Evidence, ImportJob, Mastery, Prerequisite, SectionCompetency
 from .selectors import scale_info
-from .signals import mastery_changed
+from .signals import mastery_changed, mastery_changed_in_bulk
 
 logger = logging.getLogger(__name__)
 
@@ -155,9 +155,12 @@ def _announce(changed: dict[int, set[int]]) -> None:
     def send():
         mastered = set(Mastery.objects.filter(student_id__in=changed, competency_id__in={c for _s, c in pairs}, is_mastered=True)
                        .values_list("student_id", "competency_id"))
+        in_bulk = len(changed) > 1
         for student_id, ids in changed.items():
             mastery_changed.send(sender=Mastery, student_id=student_id, competency_ids=sorted(ids),
-                                 mastered_ids=sorted(c for c in ids if (student_id, c) in mastered))
+                                 mastered_ids=sorted(c for c in ids if (student_id, c) in mastered), in_bulk=in_bulk)
+        if in_bulk:
+            mastery_changed_in_bulk.send(sender=Mastery, student_ids=sorted(changed))
 
     transaction.on_commit(send, robust=True)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record_access
+from config.spreadsheets import safe_cell
 from roster.decorators import role_required, student_view
 from roster.models import Section, Student
 
@@ -106,16 +107,10 @@ def student_evidence_csv(request: HttpRequest, student: Student) -> HttpResponse
     writer.writerow([_("Date"), _("Code"), _("Competency"), _("Level"), _("Kind of assessment"), _("How the student showed it"),
                      _("Accommodations used"), _("Recorded by")])
     for row in selectors.student_evidence_rows(student):
-        writer.writerow([_csv_safe(v) for v in (
+        writer.writerow([safe_cell(v) for v in (
             row.observed_on.isoformat(), row.competency.short_code, row.competency.statement, row.score, row.get_kind_display(),
             row.get_demonstration_display(), "; ".join(row.accommodation_labels()), str(row.recorded_by or ""))])
     return response
-
-
-def _csv_safe(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
 
 
 # --- classes --------------------------------------------------------------------------
@@ -179,8 +174,8 @@ def section_grid_csv(request: HttpRequest, section_id: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow([_("Student"), *[c.short_code or c.statement[:40] for c in grid["competencies"]]])
     for student, cells in grid["rows"]:
-        writer.writerow([_csv_safe(student.display_name),
-                         *[_csv_safe(_cell_text(cell)) for _c, cell in cells]])
+        writer.writerow([safe_cell(student.display_name),
+                         *[safe_cell(_cell_text(cell)) for _c, cell in cells]])
     return response
 
 

@@ -21,6 +21,18 @@ class PrivateCacheMiddleware:
         return response
 
 
+IDLE_NEUTRAL_HEADER = "X-Waypoint-Idle-Neutral"
+
+
+def idle_seconds_left(request) -> int:
+    """Seconds until this session ends for idleness (or its 12-hour limit, if sooner). The middleware below
+    ends it once *more than* the limit has passed, in whole seconds: hence the + 1."""
+    now = int(time.time())
+    idle_end = request.session.get("last_seen", now) + settings.WAYPOINT_IDLE_TIMEOUT + 1
+    hard_end = request.session.get("signed_in_at", now) + settings.SESSION_COOKIE_AGE + 1
+    return max(0, min(idle_end, hard_end) - now)
+
+
 class SessionTimeoutMiddleware:
     """Sign a person out after 30 idle minutes, and 12 hours after signing in (quality.md T5.3).
 
@@ -40,6 +52,8 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("You were signed out to keep student records safe. Please sign in again."))
                 return redirect_to_login(request.get_full_path())
-            if now - last_seen >= 60 or "last_seen" not in request.session:
+            if request.headers.get(IDLE_NEUTRAL_HEADER) == "1":
+                pass  # the page's own housekeeping (session status, draft saving) is not a person's activity (T9.6)
+            elif now - last_seen >= 60 or "last_seen" not in request.session:
                 request.session["last_seen"] = now
         return self.get_response(request)

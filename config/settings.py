@@ -143,6 +143,7 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())  # absolute limit
 WAYPOINT_IDLE_TIMEOUT = int(timedelta(minutes=30).total_seconds())
+WAYPOINT_IDLE_WARNING = 120  # the page warns this many seconds before the idle sign-out (T9.6, WCAG 2.2.1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -163,6 +164,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 1}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# No page reads a task's result, so `delay()` never touches the result backend: with results on, each
+# `delay()` first subscribes to the result in Redis, with the backend's own defaults (120 s socket timeout,
+# 20 reconnects), and a hung Redis held a parent's request for minutes (T8.2, tests/trust/test_broker_down_pg.py).
+# A caller that needs a result asks for it: apply_async(..., ignore_result=False). The worker's writes to the
+# backend get the broker's short timeouts.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 2
 # family_portal: the weekly digest, Monday morning; the unique (family, week) row makes a second run send nothing.
 CELERY_BEAT_SCHEDULE = {
     "family_portal: weekly digest": {"task": "family_portal.send_weekly_digests", "schedule": crontab(minute=0, hour=7, day_of_week=1)},

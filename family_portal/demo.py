@@ -51,7 +51,7 @@ def _highlight(student: Student, author: User, text: str, *, days_ago: int, phot
     highlight.save()
     Highlight.objects.filter(pk=highlight.pk).update(created_at=timezone.now() - timedelta(days=days_ago))
     if reply:
-        HighlightReply.objects.create(highlight=highlight, author=reply[0], text=reply[1])
+        HighlightReply.objects.create(highlight=highlight, author=reply[0], text=reply[1], author_told_at=timezone.now())
 
 
 def _work_photo() -> bytes:

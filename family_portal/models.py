@@ -28,13 +28,19 @@ class Highlight(models.Model):
 
 
 class HighlightReply(models.Model):
+    """A family's answer to a highlight. It is also an outbox row: author_told_at stays empty until the
+    teacher who posted the highlight has been emailed that the family replied (claimed like HighlightNotice)."""
+
     highlight = models.ForeignKey(Highlight, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="highlight_replies")
     text = models.TextField(_("your reply"))
     created_at = models.DateTimeField(auto_now_add=True)
+    author_told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["author_told_at"], name="highlightreply_untold",
+                                condition=Q(author_told_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"Reply {self.pk} to highlight {self.highlight_id}"

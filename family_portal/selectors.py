@@ -59,8 +59,8 @@ class Learning:
     up_next: list = field(default_factory=list)
 
 
-def learning_now_and_next(student: Student, limit: int = 6) -> Learning:
-    courses = competency_selectors.student_progression(student)["courses"]
+def learning_now_and_next(student: Student, limit: int = 6, masteries: dict[int, Mastery] | None = None) -> Learning:
+    courses = competency_selectors.student_progression(student, masteries)["courses"]
     learning = Learning()
     for course in courses:
         started = {c.pk for c, cell in course["cells"] if cell.state not in (competency_selectors.MASTERED,
@@ -79,13 +79,20 @@ class MasteredLately:
     chart: progress.BarChart
 
 
-def mastered_lately(student: Student, today: date | None = None) -> MasteredLately:
+def stored_masteries(student: Student) -> dict[int, Mastery]:
+    """Every stored mastery of the student with its competency, by competency id (one query, shared by the
+    child page's parts)."""
+    return {m.competency_id: m for m in Mastery.objects.filter(student=student).select_related("competency")}
+
+
+def mastered_lately(student: Student, today: date | None = None, masteries: dict[int, Mastery] | None = None) -> MasteredLately:
     """Competencies mastered during the current term, with the month of each, in three queries
-    whatever the amount of evidence: the term, the mastered rows, their results."""
+    whatever the amount of evidence: the term, the mastered rows (none when `masteries` is given), their results."""
     today = today or timezone.localdate()
     term = Term.objects.current(today).filter(district_id=student.school.district_id).order_by("start_date").first()
     first = term.start_date if term else today - timedelta(days=90)
-    rows = [m for m in Mastery.objects.filter(student=student).select_related("competency") if m.effective_is_mastered]
+    masteries = stored_masteries(student) if masteries is None else masteries
+    rows = [m for m in masteries.values() if m.effective_is_mastered]
     results = defaultdict(list)
     for competency_id, day, score in (Evidence.objects.filter(student=student, competency__in=[m.competency_id for m in rows])
                                       .order_by("observed_on", "pk").values_list("competency_id", "observed_on", "score")):
@@ -124,16 +131,17 @@ def child_page(student: Student) -> ChildPage:
     """Everything on a child's page that a family may read. Profile sections come from profiles'
     family view, which never holds a staff-only section."""
     shared = profile_selectors.family_view(student)
-    plan = iep_selectors.current_plan(student) if student.plan == Student.Plan.IEP else None
+    plan, goals = iep_selectors.current_goals(student) if student.plan == Student.Plan.IEP else (None, [])
+    masteries = stored_masteries(student)
     return ChildPage(
         student=student,
-        learning=learning_now_and_next(student),
+        learning=learning_now_and_next(student, masteries=masteries),
         paths=path_selectors.path_summary_for_family(student),
-        mastered=mastered_lately(student),
+        mastered=mastered_lately(student, masteries=masteries),
         about=[s for kind in ABOUT_KINDS for s in shared.sections if s.kind == kind],
         goals=shared.goals,
         accommodations=shared.accommodations,
-        iep_goals=iep_selectors.goals_with_progress(plan),
+        iep_goals=[iep_selectors.goal_progress(goal) for goal in goals],
         has_iep_plan=plan is not None,
         highlights=list(highlights_for(student)[:20]),
         reports=list(reports_for(student)) if plan is not None else [],

@@ -16,9 +16,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from accounts.models import User
+from config.outbox import send_once, sweep
 from roster.models import Guardianship, Student
 
 from . import photos
@@ -74,8 +75,13 @@ def post_highlight(*, student: Student, author: User, text: str, photo=None, pho
 
 @transaction.atomic
 def reply_to_highlight(*, highlight: Highlight, author: User, text: str) -> HighlightReply:
-    """A parent's reply; staff read it on the student's page. The caller has checked family_portal.reply."""
-    return HighlightReply.objects.create(highlight=highlight, author=author, text=text)
+    """A parent's reply; staff read it on the student's page. The caller has checked family_portal.reply.
+
+    The reply row is its own outbox entry: after commit the teacher who posted the highlight is emailed
+    that the family replied (a link, not the family's words: they stay behind the door)."""
+    reply = HighlightReply.objects.create(highlight=highlight, author=author, text=text)
+    _after_commit("tell_author_of_reply", reply_id=reply.pk)
+    return reply
 
 
 # --- Preferences and language ------------------------------------------------------------
@@ -123,30 +129,37 @@ def send_highlight_notices(*, highlight_id: int) -> int:
 
 
 def _send_notice(notice: HighlightNotice) -> int:
-    claim = HighlightNotice.objects.filter(pk=notice.pk, sent_at=None)
-    if claim.update(sent_at=timezone.now()) != 1:
-        return 0  # another worker or an earlier try sent it
     highlight, guardian = notice.highlight, notice.guardian
     context = {"guardian": guardian, "highlight": highlight, "student": highlight.student,
                "link": _link("family_portal:child", student_id=highlight.student.uuid)}
     subject, body = _render_mail("highlight", context, guardian.preferred_language)
-    try:
-        send_mail(subject, body, None, [guardian.email])
-    except Exception:
-        HighlightNotice.objects.filter(pk=notice.pk).update(sent_at=None)  # released: the retry or the sweep sends it
-        raise
-    return 1
+    return int(send_once(HighlightNotice.objects.filter(pk=notice.pk), "sent_at",
+                         lambda: send_mail(subject, body, None, [guardian.email])))
+
+
+def tell_author_of_reply(*, reply_id: int) -> int:
+    """Email the teacher who posted a highlight that the family replied, once. Returns 1 if sent now.
+
+    A teacher who has left (inactive account) is not emailed; the reply stays on the student's page."""
+    reply = HighlightReply.objects.select_related("highlight__author", "highlight__student").get(pk=reply_id)
+    teacher, student = reply.highlight.author, reply.highlight.student
+    context = {"teacher": teacher, "student": student,
+               "link": _link("family_portal:student-highlights", student_id=student.uuid)}
+    subject, body = _render_mail("reply_to_teacher", context, teacher.preferred_language)
+
+    def send() -> None:
+        if teacher.is_active:
+            send_mail(subject, body, None, [teacher.email])
+
+    return int(send_once(HighlightReply.objects.filter(pk=reply_id), "author_told_at", send) and teacher.is_active)
 
 
 def sweep_outbox() -> int:
-    """Send every highlight email still pending (a broker that was down dropped its task)."""
-    sent = 0
-    for highlight_id in HighlightNotice.objects.filter(sent_at=None).values_list("highlight_id", flat=True).distinct():
-        try:
-            sent += send_highlight_notices(highlight_id=highlight_id)
-        except Exception:
-            logger.exception("Highlight %s emails failed; the next sweep tries again", highlight_id)
-    return sent
+    """Send every highlight email and reply notice still pending (a broker that was down dropped its task)."""
+    highlights = HighlightNotice.objects.filter(sent_at=None).values_list("highlight_id", flat=True).distinct()
+    replies = HighlightReply.objects.filter(author_told_at=None).values_list("pk", flat=True)
+    return (sweep(highlights, lambda pk: send_highlight_notices(highlight_id=pk), "highlight emails")
+            + sweep(replies, lambda pk: tell_author_of_reply(reply_id=pk), "reply notice"))
 
 
 # --- The weekly digest -----------------------------------------------------------------------
@@ -191,14 +204,8 @@ def send_weekly_digests(*, week: date) -> int:
 
 def _send_digest(digest_id: int, content, week: date) -> int:
     language = content.family.preferred_language
-    if WeeklyDigest.objects.filter(pk=digest_id, sent_at=None).update(sent_at=timezone.now(), language=language) != 1:
-        return 0
     context = {"family": content.family, "children": content.children, "week": week, "week_end": week + timedelta(days=6),
                "link": _link("family_portal:home"), "preferences_link": _link("family_portal:preferences")}
     subject, body = _render_mail("digest", context, language)
-    try:
-        send_mail(subject, body, None, [content.family.email])
-    except Exception:
-        WeeklyDigest.objects.filter(pk=digest_id).update(sent_at=None)
-        raise
-    return 1
+    return int(send_once(WeeklyDigest.objects.filter(pk=digest_id), "sent_at",
+                         lambda: send_mail(subject, body, None, [content.family.email]), language=language))

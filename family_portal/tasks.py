@@ -18,6 +18,12 @@ def send_highlight_notices(*, highlight_id: int) -> int:
     return services.send_highlight_notices(highlight_id=highlight_id)
 
 
+@shared_task(name="family_portal.tell_author_of_reply", autoretry_for=(SMTPException, OSError), retry_backoff=True,
+             retry_jitter=True, max_retries=5)
+def tell_author_of_reply(*, reply_id: int) -> int:
+    return services.tell_author_of_reply(reply_id=reply_id)
+
+
 @shared_task(name="family_portal.sweep_outbox")
 def sweep_outbox() -> int:
     sent = services.sweep_outbox()

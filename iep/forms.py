@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -283,14 +285,30 @@ class InputActionForm(BootstrapForm):
         return data
 
 
+class PlainSelect(forms.Select):
+    """A select printed in Python rather than through a template per option: the queue's filters list every case
+    manager and school of a district (130 options), which the per-option templates made a third of the page's
+    time (P2). The same markup as forms.Select: its attributes (id, class, aria-*) and each option's value, label
+    and selection, every value escaped by format_html."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (option["value"], " selected" if option["selected"] else "", option["label"])
+            for _group, group_options, _index in widget["optgroups"] for option in group_options
+        ))
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+
+
 class QueueFilterForm(BootstrapForm):
     AGE_CHOICES = [("", _("Any age")), ("7", _("Older than 7 days")), ("14", _("Older than 14 days")),
                    ("30", _("Older than 30 days")), ("past_target", _("Past the response target"))]
 
-    school = forms.TypedChoiceField(label=_("School"), required=False, coerce=int, empty_value=None)
+    school = forms.TypedChoiceField(label=_("School"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status"))] + IEPInput.Status.choices)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind"))] + IEPInput.Kind.choices)
-    case_manager = forms.TypedChoiceField(label=_("Case manager"), required=False, coerce=int, empty_value=None)
+    case_manager = forms.TypedChoiceField(label=_("Case manager"), required=False, coerce=int, empty_value=None,
+                                          widget=PlainSelect)
     age = forms.ChoiceField(label=_("Age"), required=False, choices=AGE_CHOICES)
 
     def __init__(self, *args, schools, case_managers, **kwargs):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,9 +97,9 @@ class PlanPage:
     goals: list[GoalProgress]
 
 
-def plan_page(student: Student) -> PlanPage:
-    """The student's IEP page: the current plan, its team, every goal with its points and chart, in 3 queries
-    however many goals (P1). The plan comes joined to its goals; only a plan with no goal yet is read alone."""
+def current_goals(student: Student) -> tuple[IEPPlan | None, list[Goal]]:
+    """The current plan and its goals, each with its points in date order: 2 queries whatever the number of goals
+    (the plan comes joined to its goals; only a plan with no goal yet is read alone, a third query)."""
     goals = list(
         Goal.objects.filter(plan__student=student, plan__is_current=True)
         .select_related("plan__case_manager")
@@ -107,6 +107,13 @@ def plan_page(student: Student) -> PlanPage:
     )
     plan = goals[0].plan if goals else (
         IEPPlan.objects.filter(student=student, is_current=True).select_related("case_manager").first())
+    return plan, goals
+
+
+def plan_page(student: Student) -> PlanPage:
+    """The student's IEP page: the current plan, its team, every goal with its points and chart, in 3 queries
+    however many goals (P1)."""
+    plan, goals = current_goals(student)
     if plan is None:
         return PlanPage(plan=None, team=[], goals=[])
     team = list(TeamMember.objects.filter(plan=plan).select_related("user").order_by("role", "user__last_name"))
@@ -339,18 +346,11 @@ AGE_DAYS = {"7": 7, "14": 14, "30": 30}
 
 
 def review_queue(user: User, filters: QueueFilters, *, cutoff) -> QuerySet[IEPInput]:
-    """The queue of inputs `user` reviews, filtered, oldest first, with the student's school and case manager
-    joined in (one query per page whatever its length)."""
-    case_manager = Caseload.objects.filter(student=OuterRef("student"), role=Caseload.Role.CASE_MANAGER, is_active=True)
-    inputs = (
-        IEPInput.objects.filter(student__in=reviewable_students(user))
-        .select_related("student__school", "assigned_to", "submitted_by")
-        .annotate(
-            case_manager_id=Subquery(case_manager.values("staff_id")[:1]),
-            case_manager_first=Subquery(case_manager.values("staff__first_name")[:1]),
-            case_manager_last=Subquery(case_manager.values("staff__last_name")[:1]),
-        )
-    )
+    """The queue of inputs `user` reviews, filtered, oldest first, with the student and school joined in (one
+    query per page whatever its length). The case manager's name is read for the page's rows only
+    (`with_case_managers`), never for every input before the LIMIT (P2)."""
+    inputs = IEPInput.objects.filter(student__in=reviewable_students(user)).select_related(
+        "student__school", "assigned_to", "submitted_by")
     if filters.school:
         inputs = inputs.filter(student__school_id=filters.school)
     if filters.status in IEPInput.Status.values:
@@ -358,12 +358,24 @@ def review_queue(user: User, filters: QueueFilters, *, cutoff) -> QuerySet[IEPIn
     if filters.kind in IEPInput.Kind.values:
         inputs = inputs.filter(kind=filters.kind)
     if filters.case_manager:
-        inputs = inputs.filter(case_manager_id=filters.case_manager)
+        # A student has at most one active case manager (roster's one_active_case_manager_per_student).
+        inputs = inputs.filter(Exists(Caseload.objects.filter(
+            student=OuterRef("student"), staff_id=filters.case_manager, role=Caseload.Role.CASE_MANAGER, is_active=True)))
     if filters.age in AGE_DAYS:
         inputs = inputs.filter(created_at__lt=timezone.now() - timedelta(days=AGE_DAYS[filters.age]))
     elif filters.age == "past_target":
         inputs = inputs.filter(status__in=IEPInput.OPEN_STATUSES, created_at__lt=cutoff)
     return inputs.order_by("created_at", "pk")
+
+
+def with_case_managers(inputs) -> list[IEPInput]:
+    """The inputs of one page, each with `case_manager` (the student's active case manager or None): one query."""
+    items = list(inputs)
+    managers = {c.student_id: c.staff for c in Caseload.objects.filter(
+        student_id__in={i.student_id for i in items}, role=Caseload.Role.CASE_MANAGER, is_active=True).select_related("staff")}
+    for item in items:
+        item.case_manager = managers.get(item.student_id)
+    return items
 
 
 def queue_schools(user: User) -> QuerySet[School]:
@@ -385,27 +397,35 @@ def case_managers_for(user: User) -> QuerySet[User]:
 # --- Deadlines -------------------------------------------------------------------------
 
 
+OVERDUE_SHOWN = 25
+
+
 @dataclass(frozen=True)
 class Deadlines:
     reviews: list[IEPPlan]
     reevaluations: list[IEPPlan]
-    overdue_inputs: list[IEPInput]
+    overdue_inputs: list[IEPInput]  # the oldest OVERDUE_SHOWN; every one of them is in the queue (age=past_target)
+    overdue_count: int
     per_school: list[dict]
 
 
 def deadlines(user: User, *, today: date, horizon_days: int, cutoff) -> Deadlines:
     """Annual reviews and re-evaluations due within `horizon_days` (or already late), and open inputs past the
-    response target, for the students `user` reviews; with counts per school."""
+    response target, for the students `user` reviews; with counts per school. Inputs past the target are
+    counted per school and only the oldest are listed: at district scale there are thousands, and the queue,
+    filtered by school and age, is where they are acted on (P2, P6)."""
     students = reviewable_students(user)
     until = today + timedelta(days=horizon_days)
     plans = IEPPlan.objects.filter(is_current=True, student__in=students).select_related("student__school", "case_manager")
     reviews = list(plans.filter(annual_review_due__lte=until).order_by("annual_review_due", "pk"))
     reevaluations = list(plans.filter(reevaluation_due__lte=until).order_by("reevaluation_due", "pk"))
-    overdue = list(
-        IEPInput.objects.filter(student__in=students, status__in=IEPInput.OPEN_STATUSES, created_at__lt=cutoff)
-        .select_related("student__school", "assigned_to")
-        .order_by("created_at", "pk")
-    )
+    for plan in reviews:  # the date each table is about, so its rows print in one flat loop (P2)
+        plan.due = plan.annual_review_due
+    for plan in reevaluations:
+        plan.due = plan.reevaluation_due
+    overdue = IEPInput.objects.filter(student__in=students, status__in=IEPInput.OPEN_STATUSES, created_at__lt=cutoff)
+    oldest = list(overdue.select_related("student__school", "assigned_to").order_by("created_at", "pk")[:OVERDUE_SHOWN])
+    overdue_by_school = dict(overdue.order_by().values_list("student__school_id").annotate(n=Count("pk")))
     per_school = (
         School.objects.filter(students__in=students)
         .annotate(
@@ -417,11 +437,9 @@ def deadlines(user: User, *, today: date, horizon_days: int, cutoff) -> Deadline
         .order_by("name")
         .values("pk", "name", "reviews", "reevaluations")
     )
-    overdue_by_school: dict[int, int] = {}
-    for item in overdue:
-        overdue_by_school[item.student.school_id] = overdue_by_school.get(item.student.school_id, 0) + 1
     rows = [{**row, "overdue_inputs": overdue_by_school.get(row["pk"], 0)} for row in per_school]
-    return Deadlines(reviews=reviews, reevaluations=reevaluations, overdue_inputs=overdue, per_school=rows)
+    return Deadlines(reviews=reviews, reevaluations=reevaluations, overdue_inputs=oldest,
+                     overdue_count=sum(overdue_by_school.values()), per_school=rows)
 
 
 # --- Reports ---------------------------------------------------------------------------

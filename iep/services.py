@@ -2,11 +2,11 @@
 
 Notifications use an outbox: each row that someone must hear about carries a `*_notified_at` column.
 After commit a task is queued (robust: a dead broker is logged, never turned into an error page); the
-task claims the row with a conditional UPDATE, so a retry or a second worker sends nothing twice; and
-`sweep_outbox` (beat) sends whatever a dead broker dropped (quality.md T8.1, T8.2, pitfall 3).
+task locks the row while it sends and marks it sent in the same transaction, so a retry or a second worker
+sends nothing twice and a worker killed mid-send leaves it pending (T8.4); and `sweep_outbox` (beat) sends
+whatever a dead broker dropped (quality.md T8.1, T8.2, pitfall 3).
 """
 
-import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.outbox import send_once, sweep
 from competencies.models import Competency, Evidence
 from competencies.services import record_evidence
 from profiles.models import ProfileGoal
@@ -32,7 +33,6 @@ from . import attachments, monitoring, selectors
 from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, TeamMember
 from .pdf import render_pdf
 
-logger = logging.getLogger(__name__)
 Status = IEPInput.Status
 
 
@@ -311,26 +311,13 @@ def save_goal(*, plan: IEPPlan, by: User, goal: Goal | None = None, competencies
 # --- Notifications (outbox) ---------------------------------------------------------------
 
 
-def _claim(queryset: QuerySet, field: str) -> bool:
-    """Conditional UPDATE: True for exactly one caller however many workers try."""
-    return queryset.filter(**{field: None}).update(**{field: timezone.now()}) == 1
-
-
-def _release(queryset: QuerySet, field: str) -> None:
-    queryset.update(**{field: None})
-
-
 def _send(queryset: QuerySet, field: str, *, subject: str, template: str, context: dict, to: list[str]) -> bool:
-    if not _claim(queryset, field):
-        return False  # already sent, by an earlier try or another worker
-    if not to:
-        return True
-    try:
-        send_mail(subject, render_to_string(template, context), None, to)
-    except Exception:
-        _release(queryset, field)  # the retry or the sweep sends it
-        raise
-    return True
+    """Send one outbox notification once (config.outbox.send_once: claim, send and mark in one transaction)."""
+    def send() -> None:
+        if to:
+            send_mail(subject, render_to_string(template, context), None, to)
+
+    return send_once(queryset, field, send)
 
 
 def _input_reviewers(student: Student) -> list[str]:
@@ -382,20 +369,14 @@ def notify_family_of_report(*, report_id: int) -> bool:
 def sweep_outbox() -> int:
     """Send every notification still pending (a broker that was down dropped its task). Returns how many
     were sent now; the claims keep this safe to run while the regular tasks run too."""
-    sent = 0
     jobs = [
         (IEPInput.objects.filter(notified_at=None), notify_new_input, "input_id"),
         (IEPInput.objects.filter(answer_notified_at=None, answered_at__isnull=False), notify_answer, "input_id"),
         (Goal.objects.filter(flagged_at__isnull=False, flag_notified_at=None), notify_goal_flag, "goal_id"),
         (ProgressReport.objects.filter(family_notified_at=None).exclude(pdf=""), notify_family_of_report, "report_id"),
     ]
-    for pending, notify, key in jobs:
-        for pk in pending.values_list("pk", flat=True):
-            try:
-                sent += notify(**{key: pk})
-            except Exception:
-                logger.exception("Sending %s %s failed; the next sweep tries again", notify.__name__, pk)
-    return sent
+    return sum(sweep(pending.values_list("pk", flat=True), lambda pk, notify=notify, key=key: notify(**{key: pk}),
+                     notify.__name__) for pending, notify, key in jobs)
 
 
 # --- Quarterly progress reports ----------------------------------------------------------------

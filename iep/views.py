@@ -266,6 +266,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     target_days = selectors.response_target_days(user)
     cutoff = selectors.past_target_cutoff(timezone.localdate(), target_days)
     page = Paginator(selectors.review_queue(user, filters, cutoff=cutoff), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_case_managers(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -357,6 +357,22 @@ ES = {
     "already on the team": "ya está en el equipo",
     "two-step sign-in": "la verificación en dos pasos",
     "Who may see records": "Quién puede ver los expedientes",
+    # issue #11: lockout email (T5.2), idle-timeout warning and drafts (T9.6), statements of disagreement (T3.4)
+    "Waypoint: signing in to your account was paused": "Waypoint: se pausó la entrada a su cuenta",
+    "Someone typed a wrong password for your Waypoint account five times, so signing in to your account from that network was paused on %(when)s (%(time_zone)s). The tries came from the network %(network)s.": "Alguien escribió mal la contraseña de su cuenta de Waypoint cinco veces, así que la entrada a su cuenta desde esa red se pausó el %(when)s (%(time_zone)s). Los intentos vinieron de la red %(network)s.",
+    "Nothing needs to be done: signing in works again by itself after %(minutes)s minute.": ("No tiene que hacer nada: podrá entrar otra vez por sí solo después de %(minutes)s minuto.", "No tiene que hacer nada: podrá entrar otra vez por sí solo después de %(minutes)s minutos."),
+    "If you forgot your password, choose a new one here. Choosing a new password also ends the pause at once:": "Si olvidó su contraseña, elija una nueva aquí. Al elegir una contraseña nueva la pausa termina de inmediato:",
+    "If it was not you, choose a new password now and tell your school's Waypoint administrator (the school office can put you in touch). Nobody from Waypoint or your school will ever ask you for your password.": "Si no fue usted, elija una contraseña nueva ahora y avise al administrador de Waypoint de su escuela (la oficina de la escuela le puede poner en contacto). Nadie de Waypoint ni de su escuela le pedirá nunca su contraseña.",
+    "Are you still there?": "¿Sigue ahí?",
+    "To keep student records safe, Waypoint signs you out after %(minutes)s minute without activity.": ("Para proteger los expedientes de los estudiantes, Waypoint cierra su sesión después de %(minutes)s minuto sin actividad.", "Para proteger los expedientes de los estudiantes, Waypoint cierra su sesión después de %(minutes)s minutos sin actividad."),
+    "You will be signed out in about %(minutes)s minute.": ("Su sesión se cerrará en aproximadamente %(minutes)s minuto.", "Su sesión se cerrará en aproximadamente %(minutes)s minutos."),
+    "Anything you were typing is kept for you.": "Lo que estaba escribiendo se guarda para usted.",
+    "Stay signed in": "Seguir en la sesión",
+    "You were signed out because nothing happened for a while. What you were typing is kept: it comes back when you open the same page after signing in.": "Se cerró su sesión porque no hubo actividad durante un rato. Lo que estaba escribiendo se guardó: volverá a aparecer cuando abra la misma página después de entrar.",
+    "Sign in again": "Entrar de nuevo",
+    "We kept what you typed before you were signed out. Check it, then save or send it.": "Guardamos lo que escribió antes de que se cerrara su sesión. Revíselo y luego guárdelo o envíelo.",
+    "Statement of disagreement from the family": "Declaración de desacuerdo de la familia",
+    "Statement of disagreement from the family (added %(day)s):": "Declaración de desacuerdo de la familia (añadida el %(day)s):",
 }
 
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin_audit import StudentRecordAdmin
+
 from .models import LearningSession, PathEvent, PathStep, PathTemplate, StudentPath, TemplateOption, TemplateStep
 
 
@@ -32,7 +34,7 @@ class PathStepInline(admin.TabularInline):
 
 
 @admin.register(StudentPath)
-class StudentPathAdmin(SimpleHistoryAdmin):
+class StudentPathAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
     list_display = ["title", "student", "section", "start_date", "is_active"]
     list_filter = ["is_active"]
     raw_id_fields = ["student", "section", "template"]
@@ -40,7 +42,8 @@ class StudentPathAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PathEvent)
-class PathEventAdmin(admin.ModelAdmin):
+class PathEventAdmin(StudentRecordAdmin):
+    student_field = "path.student_id"
     list_display = ["at", "path", "kind", "step_title", "actor"]
     list_filter = ["kind"]
 
@@ -49,7 +52,13 @@ class PathEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(LearningSession)
-class LearningSessionAdmin(SimpleHistoryAdmin):
+class LearningSessionAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
     list_display = ["starts_at", "kind", "section", "staff", "room", "minutes"]
     list_filter = ["kind"]
     raw_id_fields = ["students", "section", "competency"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("students")
+
+    def student_ids_of(self, obj):
+        return [student.pk for student in obj.students.all()]

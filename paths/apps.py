@@ -9,8 +9,9 @@ class PathsConfig(AppConfig):
     def ready(self) -> None:
         # competencies tells us when mastery changes (a lower app's signal); paths listens, never polls.
         from competencies.models import Mastery
-        from competencies.signals import mastery_changed
+        from competencies.signals import mastery_changed, mastery_changed_in_bulk
 
-        from .receivers import advance_on_mastery
+        from .receivers import advance_on_mastery, advance_on_mastery_in_bulk
 
         mastery_changed.connect(advance_on_mastery, sender=Mastery, dispatch_uid="paths.advance_on_mastery")
+        mastery_changed_in_bulk.connect(advance_on_mastery_in_bulk, sender=Mastery, dispatch_uid="paths.advance_on_mastery_in_bulk")

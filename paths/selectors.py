@@ -105,12 +105,19 @@ def _path_view(path: StudentPath, needs, mastered: set[int], today, student: Stu
         options = list(step.options.all())
         views.append(StepView(step, competencies, [o for o in options if o.kind == OptionKind.LEARN],
                               [o for o in options if o.kind == OptionKind.SHOW], list(waiting.values()), own & mastered))
-    pace = pacing.pace([pacing.StepDates(v.step.target_date, v.step.finished_on if v.step.is_done else None) for v in views], today)
-    waiting_steps = [v for v in views if not v.step.is_done]
-    current = next((v for v in waiting_steps if v.is_current), waiting_steps[0] if waiting_steps else None)
-    after = [v for v in waiting_steps if current is not None and v.step.position > current.step.position]
-    return PathView(path, views, pace, pace_in_words(pace, student.preferred_name or student.first_name), current,
-                    after[0] if after else None)
+    pace, current, after = _where_it_stands([v.step for v in views], today)
+    return PathView(path, views, pace, pace_in_words(pace, student.preferred_name or student.first_name),
+                    views[current] if current is not None else None, views[after] if after is not None else None)
+
+
+def _where_it_stands(steps: list[PathStep], today) -> tuple[pacing.Pace, int | None, int | None]:
+    """The path's pace, and the indexes of the step being worked on (the open one, else the first not done) and
+    of the step after it; None when there is none."""
+    pace = pacing.pace([pacing.StepDates(s.target_date, s.finished_on if s.is_done else None) for s in steps], today)
+    waiting = [i for i, s in enumerate(steps) if not s.is_done]
+    current = next((i for i in waiting if steps[i].status == PathStep.Status.OPEN), waiting[0] if waiting else None)
+    after = [i for i in waiting if current is not None and steps[i].position > steps[current].position]
+    return pace, current, after[0] if after else None
 
 
 def pace_in_words(pace: pacing.Pace, name: str) -> str:
@@ -160,12 +167,21 @@ def path_summary_for_family(student: Student) -> list[dict]:
        "next_step": str | None,      # title of the step after it (None when it is the last)
        "pacing_status": str,         # "ahead" | "on_track" | "behind" | "finished" | "not_started"
        "pacing_words": str}          # the status in plain words, in the active language
-    The caller has already checked that the viewer may see the student (paths.view)."""
-    return [{"path_title": view.path.title,
-             "current_step": view.current.step.title if view.current else None,
-             "next_step": view.next.step.title if view.next else None,
-             "pacing_status": view.pace.status, "pacing_words": view.pace_words}
-            for view in paths_for_student(student)]
+    The caller has already checked that the viewer may see the student (paths.view). Two queries (the paths,
+    their steps): a summary needs no competency, option or mastery (P1)."""
+    today = timezone.localdate()
+    paths = StudentPath.objects.filter(student=student, is_active=True).prefetch_related(
+        Prefetch("steps", queryset=PathStep.objects.order_by("position", "pk")))
+    summaries = []
+    for path in paths:
+        steps = list(path.steps.all())
+        pace, current, after = _where_it_stands(steps, today)
+        summaries.append({"path_title": path.title,
+                          "current_step": steps[current].title if current is not None else None,
+                          "next_step": steps[after].title if after is not None else None,
+                          "pacing_status": pace.status,
+                          "pacing_words": pace_in_words(pace, student.preferred_name or student.first_name)})
+    return summaries
 
 
 # --- a class -----------------------------------------------------------------------------------------

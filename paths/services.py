@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
 from competencies.models import Competency, Mastery, Prerequisite
@@ -86,6 +87,55 @@ def add_template_option(*, step: TemplateStep, **fields) -> TemplateOption:
     return TemplateOption.objects.create(step=step, position=(last or 0) + 1, **{k: fields[k] for k in OPTION_FIELDS if k in fields})
 
 
+@transaction.atomic
+def update_template_step(
+    *, step: TemplateStep, title: str, description: str, target_days: int, competencies: Sequence[Competency]
+) -> TemplateStep:
+    """Change a template step. Paths already assigned are copies and keep their own steps."""
+    _check_competencies(step.template.framework_id, competencies)
+    step.title, step.description, step.target_days = title, description, target_days
+    step.save()
+    step.competencies.set(competencies)
+    return step
+
+
+@transaction.atomic
+def remove_template_step(*, step: TemplateStep) -> None:
+    """Remove a step and its options from the template (assigned paths keep theirs)."""
+    step.delete()
+
+
+@transaction.atomic
+def move_template_step(*, step: TemplateStep, direction: str) -> None:
+    """Swap a template step with the one before ("up") or after ("down") it."""
+    siblings = list(TemplateStep.objects.select_for_update().filter(template_id=step.template_id).order_by("position", "pk"))
+    index = next(i for i, s in enumerate(siblings) if s.pk == step.pk)
+    other_index = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other_index < len(siblings):
+        raise ValidationError(_("This step cannot move further that way."))
+    siblings[index], siblings[other_index] = siblings[other_index], siblings[index]
+    changed = []
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.position != position:
+            sibling.position = position
+            changed.append(sibling)
+    TemplateStep.objects.bulk_update(changed, ["position"])
+
+
+@transaction.atomic
+def update_template_option(*, option: TemplateOption, **fields) -> TemplateOption:
+    for name in OPTION_FIELDS:
+        if name in fields:
+            setattr(option, name, fields[name])
+    option.save()
+    return option
+
+
+@transaction.atomic
+def remove_template_option(*, option: TemplateOption) -> None:
+    option.delete()
+
+
 # --- assigning: copy-on-assign --------------------------------------------------------------------
 
 
@@ -141,13 +191,24 @@ def advance_paths(*, student_id: int) -> None:
     _advance(list(StudentPath.objects.filter(student_id=student_id, is_active=True).values_list("pk", flat=True)))
 
 
+def advance_paths_of(*, student_ids: Sequence[int], chunk: int = 500) -> None:
+    """advance_paths for many students (a mass recomputation): the same work in a fixed number of queries per
+    chunk of students, plus one save per step that changes (P5)."""
+    ids = sorted(set(student_ids))
+    for start in range(0, len(ids), chunk):
+        _advance(list(StudentPath.objects.filter(student_id__in=ids[start:start + chunk], is_active=True)
+                      .order_by("pk").values_list("pk", flat=True)), in_bulk=True)
+
+
 @transaction.atomic
-def _advance(path_ids: list[int]) -> None:
+def _advance(path_ids: list[int], *, in_bulk: bool = False) -> None:
     """Open and finish steps of these paths from stored mastery, in a fixed number of queries.
 
     - mastered means the effective mastery (a teacher's override counts)
     - each changed step is saved through the model (history) and told as a PathEvent
     - tells higher apps through step_changed, after commit
+    - `in_bulk` (a mass recomputation, no person behind it): the changed steps, their history rows and their events
+      are written with one statement per batch instead of a save per step (P5)
     """
     if not path_ids:
         return
@@ -164,11 +225,24 @@ def _advance(path_ids: list[int]) -> None:
     by_path = defaultdict(list)
     for step in steps:
         by_path[step.path_id].append(step)
+    writes = _Writes() if in_bulk else None
     for path_steps in by_path.values():
-        _apply(path_steps, edges, mastered[path_steps[0].path.student_id])
+        _apply(path_steps, edges, mastered[path_steps[0].path.student_id], writes)
+    if writes is not None and writes.steps:
+        bulk_update_with_history(writes.steps, PathStep, ["status", "opened_on", "finished_on"], batch_size=500)
+        PathEvent.objects.bulk_create(writes.events, batch_size=500)
+    for path, opened, finished in writes.announcements if writes is not None else []:
+        _announce(path, opened, finished)
 
 
-def _apply(steps: list[PathStep], edges: list[tuple[int, int]], mastered: set[int]) -> None:
+@dataclass
+class _Writes:
+    steps: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    announcements: list = field(default_factory=list)
+
+
+def _apply(steps: list[PathStep], edges: list[tuple[int, int]], mastered: set[int], writes: _Writes | None = None) -> None:
     states = [progression.StepState(s.pk, s.status, frozenset(c.pk for c in s.competencies.all()), s.opened_by_hand) for s in steps]
     wanted = progression.next_statuses(states, edges, mastered)
     today, opened, finished = timezone.localdate(), [], []
@@ -179,15 +253,24 @@ def _apply(steps: list[PathStep], edges: list[tuple[int, int]], mastered: set[in
         step.status = new
         step.opened_on = today if new == PathStep.Status.OPEN else step.opened_on
         step.finished_on = today if new == PathStep.Status.MASTERED else None
-        step.save()
+        kind = PathEvent.Kind.OPENED if new == PathStep.Status.OPEN else PathEvent.Kind.MASTERED if new == PathStep.Status.MASTERED else None
         if new == PathStep.Status.OPEN:
             opened.append(step.pk)
-            _event(step.path, PathEvent.Kind.OPENED, step_title=step.title)
         elif new == PathStep.Status.MASTERED:
             finished.append(step.pk)
-            _event(step.path, PathEvent.Kind.MASTERED, step_title=step.title)
+        if writes is None:
+            step.save()
+            if kind:
+                _event(step.path, kind, step_title=step.title)
+        else:
+            writes.steps.append(step)
+            if kind:
+                writes.events.append(PathEvent(path=step.path, kind=kind, step_title=step.title[:200]))
     if opened or finished:
-        _announce(steps[0].path, opened, finished)
+        if writes is None:
+            _announce(steps[0].path, opened, finished)
+        else:
+            writes.announcements.append((steps[0].path, opened, finished))
 
 
 def _announce(path: StudentPath, opened: list[int], finished: list[int]) -> None:

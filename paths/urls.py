@@ -19,7 +19,11 @@ urlpatterns = [
     path("paths/new/", views.template_new, name="template-new"),
     path("paths/<int:template_id>/", views.template_detail, name="template-detail"),
     path("paths/<int:template_id>/steps/new/", views.template_step_new, name="template-step-new"),
+    path("paths/<int:template_id>/steps/<int:step_id>/edit/", views.template_step_edit, name="template-step-edit"),
+    path("paths/<int:template_id>/steps/<int:step_id>/change/", views.template_step_action, name="template-step-action"),
     path("paths/<int:template_id>/steps/<int:step_id>/options/new/", views.template_option_new, name="template-option-new"),
+    path("paths/<int:template_id>/options/<int:option_id>/edit/", views.template_option_edit, name="template-option-edit"),
+    path("paths/<int:template_id>/options/<int:option_id>/remove/", views.template_option_remove, name="template-option-remove"),
     # classes/<id>/paths/: assigning, pacing, small groups
     path("classes/<int:section_id>/paths/assign/", views.section_assign, name="section-assign"),
     path("classes/<int:section_id>/paths/pacing/", views.section_pacing, name="section-pacing"),

@@ -11,7 +11,7 @@ from roster.decorators import role_required, student_view
 from roster.models import Section, Student
 
 from . import forms, selectors, services
-from .models import PathStep, PathTemplate, StudentPath, TemplateStep
+from .models import PathStep, PathTemplate, StudentPath, TemplateOption, TemplateStep
 
 STAFF = tuple(User.STAFF_ROLES)
 
@@ -201,6 +201,47 @@ def template_step_new(request: HttpRequest, template_id: int) -> HttpResponse:
     return render(request, "paths/template_step_form.html", {"template": template, "form": form})
 
 
+def _template_step(template: PathTemplate, step_id: int) -> TemplateStep:
+    return get_object_or_404(TemplateStep, pk=step_id, template=template)
+
+
+@role_required(*STAFF)
+def template_step_edit(request: HttpRequest, template_id: int, step_id: int) -> HttpResponse:
+    template = _template(request, template_id)
+    step = _template_step(template, step_id)
+    initial = {"title": step.title, "description": step.description, "target_days": step.target_days,
+               "competencies": [c.pk for c in step.competencies.all()]}
+    form = forms.TemplateStepForm(request.POST or None, competencies=selectors.framework_competencies(template.framework_id),
+                                  initial=initial)
+    if _saved(request, form, lambda d: services.update_template_step(
+            step=step, title=d["title"], description=d["description"], target_days=d["target_days"],
+            competencies=list(d["competencies"]))):
+        messages.success(request, _("Step saved. Paths already assigned keep their own copy."))
+        return redirect("paths:template-detail", template_id=template.pk)
+    return render(request, "paths/template_step_form.html", {"template": template, "form": form, "step": step})
+
+
+@require_POST
+@role_required(*STAFF)
+def template_step_action(request: HttpRequest, template_id: int, step_id: int) -> HttpResponse:
+    """Move a template step up or down, or remove it (buttons on the template page)."""
+    template = _template(request, template_id)
+    step = _template_step(template, step_id)
+    action = request.POST.get("action", "")
+    try:
+        if action in ("up", "down"):
+            services.move_template_step(step=step, direction=action)
+        elif action == "remove":
+            services.remove_template_step(step=step)
+        else:
+            raise ValidationError(_("That change is not available."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The path was updated. Paths already assigned keep their own copy."))
+    return redirect("paths:template-detail", template_id=template.pk)
+
+
 @role_required(*STAFF)
 def template_option_new(request: HttpRequest, template_id: int, step_id: int) -> HttpResponse:
     template = _template(request, template_id)
@@ -211,6 +252,33 @@ def template_option_new(request: HttpRequest, template_id: int, step_id: int) ->
         messages.success(request, _("Option added."))
         return redirect("paths:template-detail", template_id=template.pk)
     return render(request, "paths/template_option_form.html", {"template": template, "step": step, "form": form})
+
+
+def _template_option(template: PathTemplate, option_id: int) -> TemplateOption:
+    return get_object_or_404(TemplateOption.objects.select_related("step"), pk=option_id, step__template=template)
+
+
+@role_required(*STAFF)
+def template_option_edit(request: HttpRequest, template_id: int, option_id: int) -> HttpResponse:
+    template = _template(request, template_id)
+    option = _template_option(template, option_id)
+    initial = {name: getattr(option, name) for name in forms.OptionForm.base_fields}
+    form = forms.OptionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_template_option(option=option, **form.cleaned_data)
+        messages.success(request, _("Option saved."))
+        return redirect("paths:template-detail", template_id=template.pk)
+    context = {"template": template, "step": option.step, "option": option, "form": form}
+    return render(request, "paths/template_option_form.html", context)
+
+
+@require_POST
+@role_required(*STAFF)
+def template_option_remove(request: HttpRequest, template_id: int, option_id: int) -> HttpResponse:
+    template = _template(request, template_id)
+    services.remove_template_option(option=_template_option(template, option_id))
+    messages.success(request, _("Option removed. Paths already assigned keep their own copy."))
+    return redirect("paths:template-detail", template_id=template.pk)
 
 
 # --- a class ------------------------------------------------------------------------------------------

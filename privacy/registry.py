@@ -214,6 +214,8 @@ REGISTRY: dict[str, Declaration] = {
     "accounts.User_user_permissions": personal(R.ACCOUNT, account="user permission"),
     "accounts.Invitation": personal(R.ACCOUNT, account="user invited_by created_at sent_at send_count expires_at accepted_at",
                                     secret="nonce"),
+    "accounts.Lockout": personal(R.ACCOUNT, authentication="user network locked_at last_failure_at notified_at "
+                                 "ended_at end_reason", account="ended_by"),
     # --- roster -------------------------------------------------------------------------------------
     "roster.District": NoPersonalData("A school district's name and settings"),
     "roster.School": NoPersonalData("A school's name"),
@@ -223,6 +225,8 @@ REGISTRY: dict[str, Declaration] = {
     "roster.Student": _student,
     "roster.HistoricalStudent": history_of(_student, "id"),
     "roster.Enrollment": personal(R.STUDENT_RECORD, "student_id", education="student section sourced_id"),
+    # Typing kept when a session was about to time out (T9.6): a profile section or a family's message to the IEP team.
+    "roster.Draft": personal(R.STUDENT_RECORD, "student_id", education="student form saved_at", family="fields", account="user"),
     "roster.Guardianship": _guardianship,
     "roster.HistoricalGuardianship": history_of(_guardianship),
     "roster.StaffAssignment": _staff_assignment,

@@ -4,10 +4,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin_audit import StudentRecordAdmin
+
 from .models import Accommodation, ProfileGoal, ProfileSection
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
     raw_id_fields = ["student"]
 
     def has_add_permission(self, request):

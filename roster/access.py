@@ -44,48 +44,101 @@ def about_student(test):
     return rules.predicate(predicate)
 
 
-@about_student
-def teaches(user: User, student: Student) -> bool:
+# Every relationship between a person and one student is answered by ONE query (P1): a page asks several
+# permissions (view, edit, restricted details, the IEP team...) that share relationships, so the answers are
+# read together, by the access door's own query when the request comes through it (`door_student`), else by
+# `relationships`. Both use `_relationship_exists`, the one place these rules are written for one
+# student; `visible_students` below is their list form, kept equal by tests/security/test_access_policy.py
+# and tests/trust/test_policy_property.py.
+RELATIONSHIPS = ("teaches", "has_on_caseload", "case_manager", "leads_school", "directs", "guardian", "iep_team")
+
+
+def _relationship_exists(user: User) -> dict[str, Exists]:
+    """One EXISTS per relationship between `user` and the student row of the outer query."""
     today = timezone.localdate()
-    return Enrollment.objects.filter(
-        student=student, section__teachers=user, section__term__start_date__lte=today, section__term__end_date__gte=today
-    ).exists()
+    student = OuterRef("pk")
+    team_member = apps.get_model("iep", "TeamMember")  # recorded by the iep app; roster imports no higher app
+    return {
+        "teaches": Exists(Enrollment.objects.filter(
+            student=student, section__teachers=user, section__term__start_date__lte=today, section__term__end_date__gte=today)),
+        "has_on_caseload": Exists(Caseload.objects.filter(staff=user, student=student, is_active=True)),
+        "case_manager": Exists(Caseload.objects.filter(
+            staff=user, student=student, is_active=True, role=Caseload.Role.CASE_MANAGER)),
+        "leads_school": Exists(StaffAssignment.objects.filter(
+            user=user, school=OuterRef("school"), role=StaffAssignment.Role.SCHOOL_LEADER)),
+        "directs": Exists(StaffAssignment.objects.filter(
+            user=user, district=OuterRef("school__district"), role=StaffAssignment.Role.SPED_DIRECTOR)),
+        "guardian": Exists(Guardianship.objects.filter(guardian=user, student=student, is_active=True, may_access_records=True)),
+        "iep_team": Exists(team_member.objects.filter(user=user, plan__student=student, plan__is_current=True)),
+    }  # fmt: skip
 
 
-@about_student
-def has_on_caseload(user: User, student: Student) -> bool:
-    return Caseload.objects.filter(staff=user, student=student, is_active=True).exists()
+def _finish(user: User, student: Student, row: dict) -> frozenset[str]:
+    """The relationships a row of EXISTS answers holds, after the rules that depend on the student alone."""
+    found = {name for name in RELATIONSHIPS if row.get(name)}
+    if not student.has_plan:  # the director's rule covers students with an IEP or a 504 plan only
+        found.discard("directs")
+    if student.is_adult and not student.is_dependent_adult:  # FERPA: rights pass to the student at 18
+        found.discard("guardian")
+    if student.user_id is not None and student.user_id == user.pk:
+        found.add("self")
+    return frozenset(found)
 
 
-@about_student
-def is_case_manager_of(user: User, student: Student) -> bool:
-    return Caseload.objects.filter(staff=user, student=student, is_active=True, role=Caseload.Role.CASE_MANAGER).exists()
+def _remembered(user: User) -> dict:
+    # request.user is a fresh object on every request, so nothing remembered here outlives the request.
+    memo = getattr(user, "_student_relationships", None)
+    if memo is None:
+        memo = {}
+        setattr(user, "_student_relationships", memo)
+    return memo
 
 
-@about_student
-def leads_school_of(user: User, student: Student) -> bool:
-    return StaffAssignment.objects.filter(
-        user=user, school_id=student.school_id, role=StaffAssignment.Role.SCHOOL_LEADER
-    ).exists()
+def relationships(user: User, student: Student) -> frozenset[str]:
+    """Every relationship `user` has with `student`, one query per (user, student) and request."""
+    memo = _remembered(user)
+    if student.pk not in memo:
+        row = Student.objects.filter(pk=student.pk).annotate(**_relationship_exists(user)).values(*RELATIONSHIPS).first()
+        memo[student.pk] = _finish(user, student, row or {})
+    return memo[student.pk]
 
 
-@about_student
-def directs_special_education_for(user: User, student: Student) -> bool:
-    if not student.has_plan:
-        return False
-    return StaffAssignment.objects.filter(
-        user=user, district_id=student.school.district_id, role=StaffAssignment.Role.SPED_DIRECTOR
-    ).exists()
+def door_student(user: User, student_uuid) -> Student | None:
+    """The access door's one query: the student with that UUID (None if there is none), with their school and
+    district and every relationship `user` has with them, so that whether `user` may see the student at all
+    (`may_see`) and every permission check of the request cost no further query (P1)."""
+    student = (
+        Student.objects.select_related("school__district")
+        .annotate(**{f"rel_{name}": expr for name, expr in _relationship_exists(user).items()})
+        .filter(uuid=student_uuid).first()
+    )  # fmt: skip
+    if student is not None:
+        row = {name: student.__dict__.pop(f"rel_{name}") for name in RELATIONSHIPS}
+        if user.is_authenticated:
+            _remembered(user)[student.pk] = _finish(user, student, row)
+    return student
 
 
-@about_student
-def is_guardian_of(user: User, student: Student) -> bool:
-    # FERPA: rights pass to a student at 18 unless the student is still a dependent.
-    if student.is_adult and not student.is_dependent_adult:
-        return False
-    return Guardianship.objects.filter(
-        guardian=user, student=student, is_active=True, may_access_records=True
-    ).exists()
+def _relationship(name: str):
+    def test(user: User, student: Student) -> bool:
+        return name in relationships(user, student)
+
+    return test
+
+
+def _named(name: str, relationship: str):
+    test = _relationship(relationship)
+    test.__name__ = name
+    return about_student(test)
+
+
+teaches = _named("teaches", "teaches")
+has_on_caseload = _named("has_on_caseload", "has_on_caseload")
+is_case_manager_of = _named("is_case_manager_of", "case_manager")
+leads_school_of = _named("leads_school_of", "leads_school")
+directs_special_education_for = _named("directs_special_education_for", "directs")
+is_guardian_of = _named("is_guardian_of", "guardian")
+is_on_iep_team_of = _named("is_on_iep_team_of", "iep_team")
 
 
 @about_student
@@ -96,13 +149,6 @@ def is_the_student(user: User, student: Student) -> bool:
 @about_student
 def has_iep(user: User, student: Student) -> bool:
     return student.plan == Student.Plan.IEP
-
-
-@about_student
-def is_on_iep_team_of(user: User, student: Student) -> bool:
-    # The IEP team is recorded by the iep app; looked up by name so roster imports nothing from a higher app.
-    team_member = apps.get_model("iep", "TeamMember")
-    return team_member.objects.filter(user=user, plan__student=student, plan__is_current=True).exists()
 
 
 # About a class rather than a student (competencies: the class mastery grid).
@@ -127,6 +173,13 @@ def is_eligible_student(user: User, student: Student) -> bool:
 works_with = teaches | has_on_caseload | leads_school_of | directs_special_education_for
 special_education_team = has_on_caseload | directs_special_education_for
 can_see_student = works_with | is_guardian_of | is_the_student
+
+
+def may_see(user: User, student: Student) -> bool:
+    """Whether `user` may see `student` at all: the per-student form of `visible_students` (the two are kept
+    equal by tests/security/test_access_policy.py and tests/trust/test_policy_property.py). Asked of the
+    predicate itself, not through has_perm, so that no backend (a superuser flag) widens it."""
+    return bool(can_see_student.test(user, student))
 
 # --- Permissions -------------------------------------------------------------
 # roster
@@ -158,55 +211,14 @@ rules.add_perm("competencies.view_section_grid", teaches_section | leads_school_
 rules.add_perm("competencies.record_section_evidence", teaches_section)
 
 # profiles
-# A profile page asks several questions about one student (which sections, restricted details,
-# may this person edit). Each predicate above costs a query, so the profile permissions share one
-# query that answers every relationship at once, remembered on the Student instance (the access
-# door loads a fresh one per request). tests/profiles/test_access.py keeps it equal to the
-# predicates above, user by user, on the demo district.
+# A profile page asks several questions about one student (which sections, restricted details, may this
+# person edit); they share the one relationships query above. tests/profiles/test_access.py keeps
+# profile_relationships equal to the predicates, user by user, on the demo district.
+PROFILE_RELATIONSHIPS = frozenset({"teaches", "has_on_caseload", "leads_school", "directs", "guardian", "self"})
 
 
 def profile_relationships(user: User, student: Student) -> frozenset[str]:
-    memo = student.__dict__.setdefault("_profile_relationships", {})
-    if user.pk not in memo:
-        memo[user.pk] = _relationships_query(user, student)
-    return memo[user.pk]
-
-
-def _relationships_query(user: User, student: Student) -> frozenset[str]:
-    today = timezone.localdate()
-    row = (
-        Student.objects.filter(pk=student.pk)
-        .annotate(
-            teaches=Exists(
-                Enrollment.objects.filter(
-                    student=OuterRef("pk"), section__teachers=user,
-                    section__term__start_date__lte=today, section__term__end_date__gte=today,
-                )
-            ),
-            has_on_caseload=Exists(Caseload.objects.filter(staff=user, student=OuterRef("pk"), is_active=True)),
-            leads_school=Exists(
-                StaffAssignment.objects.filter(user=user, school=OuterRef("school"), role=StaffAssignment.Role.SCHOOL_LEADER)
-            ),
-            directs=Exists(
-                StaffAssignment.objects.filter(
-                    user=user, district=OuterRef("school__district"), role=StaffAssignment.Role.SPED_DIRECTOR
-                )
-            ),
-            guardian=Exists(
-                Guardianship.objects.filter(guardian=user, student=OuterRef("pk"), is_active=True, may_access_records=True)
-            ),
-        )
-        .values("teaches", "has_on_caseload", "leads_school", "directs", "guardian")
-        .first()
-    ) or {}
-    found = {name for name, yes in row.items() if yes}
-    if not student.has_plan:
-        found.discard("directs")
-    if student.is_adult and not student.is_dependent_adult:
-        found.discard("guardian")
-    if student.user_id is not None and student.user_id == user.pk:
-        found.add("self")
-    return frozenset(found)
+    return relationships(user, student) & PROFILE_RELATIONSHIPS
 
 
 def _profile_relationship(name: str):

@@ -1,4 +1,6 @@
 from django.contrib import admin
+
+from audit.admin_audit import StudentRecordAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Caseload, District, Enrollment, Guardianship, School, Section, StaffAssignment, Student, Term
@@ -49,7 +51,8 @@ class CaseloadInline(admin.TabularInline):
 
 
 @admin.register(Student)
-class StudentAdmin(SimpleHistoryAdmin):
+class StudentAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
+    student_field = "pk"
     list_display = ["last_name", "first_name", "grade_level", "school", "plan", "is_active"]
     list_filter = ["school", "plan", "is_active"]
     search_fields = ["last_name", "first_name", "student_number"]

@@ -9,8 +9,7 @@ from django.http import Http404, HttpRequest
 
 from audit.services import record_access
 
-from .access import visible_students
-from .models import Student
+from .access import door_student, may_see
 
 
 def student_view(perm: str):
@@ -27,10 +26,11 @@ def student_view(perm: str):
         @wraps(view)
         @login_required
         def wrapper(request: HttpRequest, student_id: UUID, *args, **kwargs):
-            student = visible_students(request.user).select_related("school__district").filter(uuid=student_id).first()
-            if student is None:
-                hidden = Student.objects.filter(uuid=student_id).first()
-                record_access(request=request, student=hidden, permission=perm, allowed=False)
+            # One query: the student with every relationship the policy reads (P1); may_see is `visible_students`
+            # for one student, and the permission checks below read the same answers.
+            student = door_student(request.user, student_id)
+            if student is None or not may_see(request.user, student):
+                record_access(request=request, student=student, permission=perm, allowed=False)
                 raise Http404("No student found")
             if not request.user.has_perm(perm, student):
                 record_access(request=request, student=student, permission=perm, allowed=False)

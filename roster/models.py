@@ -310,3 +310,22 @@ class ImportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.REFUSED, self.Status.FAILED}
+
+
+class Draft(models.Model):
+    """Text a person typed into a long form about a student, kept on the server when their session is about
+    to end (quality.md T9.6; never in the browser's storage, ASVS 8.2.2). One per person, student and form;
+    given back (and removed) the next time that person opens the form. See roster/drafts.py."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="drafts")
+    form = models.CharField(max_length=60)
+    fields = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "student", "form"], name="one_draft_per_person_student_form")]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.form} by {self.user_id} about {self.student_id}"

@@ -106,6 +106,15 @@ def district_people(district: District) -> QuerySet[User]:
     return User.objects.filter(Exists(staff) | Exists(family), role__in=[*User.STAFF_ROLES, User.Role.GUARDIAN])
 
 
+def district_accounts(district: District) -> QuerySet[User]:
+    """Everyone who signs in through this district: its staff (any role), families and students.
+    The district administrator manages these accounts (sign-in lockouts, quality.md T5.2)."""
+    staff = StaffAssignment.objects.filter(user=OuterRef("pk"), district=district)
+    family = Guardianship.objects.filter(guardian=OuterRef("pk"), student__school__district=district, is_active=True)
+    own = Student.objects.filter(user=OuterRef("pk"), school__district=district)
+    return User.objects.filter(Exists(staff) | Exists(family) | Exists(own))
+
+
 def invitations_for(district: District, *, state: str = "") -> QuerySet[Invitation]:
     invitations = Invitation.objects.filter(user__in=district_people(district)).select_related("user")
     now = timezone.now()

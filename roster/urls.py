@@ -18,6 +18,13 @@ urlpatterns = [
     path("district/invitations/", views.invitation_list, name="invitation-list"),
     path("district/invitations/send/", views.invitation_send_all, name="invitation-send-all"),
     path("district/invitations/<int:invitation_id>/resend/", views.invitation_resend, name="invitation-resend"),
+    # drafts of long forms, kept on the server before a session times out (T9.6)
+    path("students/<uuid:student_id>/drafts/profile-section/<slug:part>/", views.draft, {"form": "profile-section"},
+         name="draft-profile-section"),
+    path("students/<uuid:student_id>/drafts/family-input/", views.draft, {"form": "family-input"}, name="draft-family-input"),
+    # district: sign-in lockouts
+    path("district/locked-accounts/", views.locked_accounts, name="locked-accounts"),
+    path("district/locked-accounts/<int:user_id>/unlock/", views.locked_account_unlock, name="locked-account-unlock"),
     # students
     path("students/", views.student_list, name="student-list"),
     path("students/<uuid:student_id>/", views.student_detail, name="student-detail"),

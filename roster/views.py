@@ -1,17 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts import invitations
-from accounts.models import User
+from accounts import invitations, lockouts
+from accounts.models import Lockout, User
 
-from . import selectors
+from . import drafts, selectors
 from .access import administers_district
 from .decorators import role_required, student_view
 from .forms import RosterUploadForm
@@ -148,3 +148,53 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitations.resend(invitation=invitation)
     messages.success(request, _("A new link was sent to %(email)s. Older links no longer work.") % {"email": invitation.user.email})
     return redirect("roster:invitation-list")
+
+
+# --- Sign-in lockouts (district administrator, quality.md T5.2) -------------------------------
+
+
+@role_required(Role.DISTRICT_ADMIN)
+def locked_accounts(request: HttpRequest) -> HttpResponse:
+    """Accounts of the district that cannot sign in right now, with a way to unlock each, and who unlocked whom."""
+    district = _administered_district(request.user)
+    people = selectors.district_accounts(district)
+    context = {"locked": lockouts.locked_accounts(people), "unlocks": lockouts.recent_unlocks(people)}
+    return render(request, "roster/locked_accounts.html", context)
+
+
+@require_POST
+@role_required(Role.DISTRICT_ADMIN)
+def locked_account_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    district = _administered_district(request.user)
+    person = get_object_or_404(selectors.district_accounts(district), pk=user_id)
+    lockouts.unlock(user=person, by=request.user, reason=Lockout.End.UNLOCKED)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": person.get_full_name() or person.email})
+    return redirect("roster:locked-accounts")
+
+
+# --- Drafts of long forms (quality.md T9.6) ---------------------------------------------------
+
+
+def _draft(request: HttpRequest, student: Student, form: str, part: str = "") -> JsonResponse:
+    """POST action=save (the form's fields), take (give the kept text back and remove it) or discard."""
+    action = request.POST.get("action")
+    if action == "save":
+        draft = drafts.save(user=request.user, student=student, form=form, part=part, data=request.POST)
+        return JsonResponse({"saved": draft is not None})
+    if action == "take":
+        draft = drafts.take(user=request.user, student=student, form=form, part=part)
+        if draft is None:
+            return JsonResponse({"fields": {}})
+        return JsonResponse({"fields": draft.fields, "saved_at": draft.saved_at.isoformat()})
+    if action == "discard":
+        return JsonResponse({"discarded": drafts.discard(user=request.user, student=student, form=form, part=part)})
+    return JsonResponse({"error": "unknown action"}, status=400)
+
+
+# Each draft goes through the door with the permission of its own form.
+_DRAFT_DOORS = {form: student_view(spec.permission)(_draft) for form, spec in drafts.FORMS.items()}
+
+
+@require_POST
+def draft(request: HttpRequest, student_id, form: str, part: str = "") -> JsonResponse:
+    return _DRAFT_DOORS[form](request, student_id, form=form, part=part)

@@ -150,6 +150,6 @@ def test_goal_page_query_count_does_not_grow(client, case_manager, student, sect
         ProgressPointFactory(goal=goal, measured_on=goal.baseline_date + timedelta(days=2 + n))
         EvidenceFactory(student=student, competency=competency, observed_on=goal.baseline_date + timedelta(days=20 + n))
     client.force_login(case_manager)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("iep:goal-detail", args=[student.uuid, goal.pk]))
     assert (len(response.context["progress"].points), len(response.context["offer_rows"])) == (size, size)

@@ -48,7 +48,7 @@ def test_iep_page_shows_chart_with_its_data_table_and_the_tab(client, guardian, 
     body = client.get(reverse("iep:student-iep", args=[student.uuid])).content.decode()
     goal = plan.goals.get()
     assert f'role="img" aria-labelledby="goal-chart-{goal.pk}-title goal-chart-{goal.pk}-desc"' in body
-    assert "<caption>Results for the Reading goal</caption>" in body
+    assert f'<caption id="goal-{goal.pk}-results">Results for the Reading goal</caption>' in body
     assert body.count('<th scope="row">') == 5  # baseline, 3 results, target
     assert "style=" not in body and "<script>" not in body
     assert f'href="{reverse("iep:student-iep", args=[student.uuid])}">IEP</a>' in body
@@ -169,38 +169,60 @@ def _district_inputs(school, guardian, count):
 @pytest.mark.parametrize("item_count", [1, 3, 30])
 def test_queue_query_count_does_not_grow(client, sped_director, school, guardian, item_count, django_assert_num_queries):
     """P1 / T10: the same number of queries at 1, 3 and 30 inputs (session, user, schools, case managers,
-    target, count, page)."""
+    target, count, page, the page's case managers: read for the page's rows only, P2)."""
     _district_inputs(school, guardian, item_count)
     client.force_login(sped_director)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("iep:queue"))
     assert len(response.context["page"].object_list) == min(item_count, 25)  # 25 a page
 
 
+def test_queue_shows_each_rows_case_manager_and_filters_by_one(client, sped_director, school, guardian):
+    """The case manager column and filter read the student's active case manager (P2 rewrite: page rows only)."""
+    _district_inputs(school, guardian, 3)
+    first, second, third = Student.objects.order_by("pk")
+    Caseload.objects.filter(student=third).update(is_active=False)  # no active case manager: "None"
+    manager = Caseload.objects.get(student=first).staff
+    CaseloadFactory(student=second, staff=manager, role=Caseload.Role.SERVICE_PROVIDER)  # not their case manager
+    client.force_login(sped_director)
+    page = client.get(reverse("iep:queue")).context["page"]
+    assert [(i.student, i.case_manager) for i in page.object_list] == [
+        (first, manager), (second, Caseload.objects.get(student=second, role="case_manager").staff), (third, None)]
+    assert f"{manager.first_name} {manager.last_name}" in client.get(reverse("iep:queue")).content.decode()
+    filtered = client.get(reverse("iep:queue"), {"case_manager": manager.pk}).context["page"]
+    assert [i.student for i in filtered.object_list] == [first]
+
+
 @pytest.mark.parametrize("item_count", [1, 3, 30])
 def test_deadlines_query_count_does_not_grow(client, sped_director, school, guardian, item_count, django_assert_num_queries):
-    """P1 / T10 for the deadlines dashboard."""
+    """P1 / T10 for the deadlines dashboard; P2 / P6: inputs past the target are counted per school (each count
+    links to the queue filtered to that school and age) and only the oldest 25 are listed."""
     _district_inputs(school, guardian, item_count)
     IEPInput.objects.update(created_at=timezone.now() - timedelta(days=40))
     client.force_login(sped_director)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("iep:deadlines"), {"within": "30"})
     deadlines = response.context["deadlines"]
-    assert (len(deadlines.reviews), len(deadlines.overdue_inputs)) == (item_count, item_count)
+    assert (len(deadlines.reviews), len(deadlines.overdue_inputs), deadlines.overdue_count) == (
+        item_count, min(item_count, 25), item_count)
+    assert [i.pk for i in deadlines.overdue_inputs] == list(
+        IEPInput.objects.order_by("created_at", "pk").values_list("pk", flat=True)[:25])
+    assert f'href="{reverse("iep:queue")}?school={school.pk}&amp;age=past_target"' in response.content.decode()
     assert deadlines.per_school == [{"pk": school.pk, "name": school.name, "reviews": item_count,
                                      "reevaluations": 0, "overdue_inputs": item_count}]
 
 
 @pytest.mark.parametrize("goal_count", [1, 3])
 def test_iep_page_query_count_does_not_grow_with_goals(client, case_manager, student, goal_count, django_assert_num_queries):
-    """P1 / T10: 12 queries at 1 and 3 goals (was 18): session, user, the door (student, caseload, access event),
-    goals joined to their plan, points, team, case-manager check, the tab bar's teaching check, inputs, reports."""
+    """P1 / T10: 10 queries at 1 and 3 goals (was 18, then 12): session, user, the door (the student with every
+    relationship the permission checks read, in one query), access event, goals joined to their plan, points, team,
+    statements of disagreement (privacy), inputs, reports."""
     plan = IEPPlanFactory(student=student, case_manager=case_manager)
     for _ in range(goal_count):
         goal = GoalFactory(plan=plan)
         ProgressPointFactory.create_batch(3, goal=goal)
     client.force_login(case_manager)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse("iep:student-iep", args=[student.uuid]))
     assert len(response.context["goals"]) == goal_count
 

@@ -5,11 +5,6 @@ test, so these tests do not apply. With REDIS_URL set they must run and pass.
 """
 
 import os
-import subprocess
-import sys
-import tempfile
-import uuid
-from urllib.parse import quote
 
 import pytest
 import redis
@@ -20,6 +15,7 @@ from audit.models import AccessEvent
 from audit.tasks import count_access_events
 from config.celery import app
 from roster.models import District, School, Student
+from tests.infra.workers import running_worker, worker_log
 
 pytestmark = [
     pytest.mark.real_worker,
@@ -41,39 +37,10 @@ def test_database_url_for_worker_points_at_postgresql():
     assert connection.vendor == "postgresql", "the [pg] leg needs DATABASE_URL=postgres://... alongside REDIS_URL"
 
 
-def worker_database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(transactional_db):
-    """A worker on its own queue, so no other worker on this Redis can take the task."""
-    queue = f"test-{uuid.uuid4().hex}"
-    env = {**os.environ, "DATABASE_URL": worker_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings"}
-    command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=info",
-        "--queues", queue, "--hostname", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
-    with tempfile.TemporaryFile(mode="w+") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR)
-        try:
-            yield queue, process, log
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def worker_log(log) -> str:
-    log.seek(0)
-    return log.read()[-4000:]
+    with running_worker("--pool=solo") as running:
+        yield running
 
 
 def make_student(name: str) -> Student:
@@ -95,7 +62,8 @@ def test_worker_runs_task_against_test_database(worker):
     record_views(student, 3)
     record_views(other_student, 2)
 
-    result = count_access_events.apply_async(kwargs={"student_uuid": str(student.uuid)}, queue=queue)
+    # Results are off by default (CELERY_TASK_IGNORE_RESULT); a caller that reads one asks for it.
+    result = count_access_events.apply_async(kwargs={"student_uuid": str(student.uuid)}, queue=queue, ignore_result=False)
     try:
         counted = result.get(timeout=60)
     except Exception as error:

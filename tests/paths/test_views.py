@@ -115,7 +115,7 @@ def test_path_page_query_count_does_not_grow_with_steps(client, teacher, student
     (path,) = assign([student])
     LearningSessionFactory(section=path.section, staff=teacher, students=[student])
     client.force_login(teacher)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(12):
         response = client.get(reverse("paths:path-detail", args=[student.uuid]))
     assert len(response.context["paths"][0].steps) == 3 + extra_steps
     assert len(response.context["sessions"]) == 1

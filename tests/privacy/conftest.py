@@ -9,7 +9,7 @@ from family_portal.models import Highlight, HighlightNotice
 from iep.models import ProgressPoint
 from paths.models import LearningSession
 from privacy.models import Departure, PermanentRecord, PurgeCertificate
-from roster.models import Student
+from roster.models import Draft, Student
 
 
 @pytest.fixture
@@ -39,4 +39,6 @@ def maya_everywhere(maya, demo) -> Student:
     PermanentRecord.objects.create(district=maya.school.district, student_uuid=maya.uuid, first_name="Maya",
                                    last_name="Rivera", grade_level="4")
     PurgeCertificate.objects.create(district=maya.school.district, student_uuid=maya.uuid, reason="test")
+    Draft.objects.create(user=demo["parent@demo.test"], student=maya, form="family-input",
+                         fields={"kind": "question", "text": "Kept when the session was about to end"})
     return maya

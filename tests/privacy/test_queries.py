@@ -24,7 +24,7 @@ def _requests(student, guardian, n):
 def test_disclosures_page(student, guardian, django_assert_num_queries, n):
     DisclosureRecordFactory.create_batch(n, student=student)
     client = client_as(guardian)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse("privacy:disclosures", args=[student.uuid])).status_code == 200
 
 
@@ -32,7 +32,7 @@ def test_disclosures_page(student, guardian, django_assert_num_queries, n):
 def test_family_amendments_page(student, guardian, django_assert_num_queries, n):
     _requests(student, guardian, n)
     client = client_as(guardian)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse("privacy:amendments", args=[student.uuid])).status_code == 200
 
 
@@ -41,7 +41,7 @@ def test_staff_requests_page(student, guardian, case_manager, django_assert_num_
     _requests(student, guardian, n)
     DisclosureRecordFactory.create_batch(n, student=student)
     client = client_as(case_manager)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert client.get(reverse("privacy:student-requests", args=[student.uuid])).status_code == 200
 
 

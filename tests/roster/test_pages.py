@@ -37,7 +37,7 @@ def test_student_page_query_count_does_not_grow(client, teacher, student, guardi
     for _ in range(guardian_count):
         GuardianshipFactory(student=student)
     client.force_login(teacher)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(8):
         response = client.get(reverse("roster:student-detail", args=[student.uuid]))
     assert len(response.context["guardianships"]) == guardian_count + 1
 

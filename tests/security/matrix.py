@@ -141,6 +141,13 @@ def _student_step(student) -> dict:
     return {"path_id": step.path_id, "step_id": step.pk} if step else {"path_id": 0, "step_id": 0}
 
 
+def _school1_option(world) -> dict:
+    from paths.models import TemplateOption
+
+    option = TemplateOption.objects.filter(step__template__school__sourced_id="demo-school-1").order_by("pk").first()
+    return {"template_id": option.step.template_id, "option_id": option.pk}
+
+
 def _school1_template(world, with_step: bool = False) -> dict:
     from paths.models import PathTemplate
 
@@ -178,6 +185,17 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "roster:invitation-list": only({"admin"}),
     "roster:invitation-send-all": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
     "roster:invitation-resend": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"invitation_id": 999999}),
+    # idle timeout (issue #11, T9.6): status for anyone signed in; extending and drafts are POST only
+    # (the drafts go through the door with their form's permission: tests/roster/test_drafts.py)
+    "accounts:session-status": Route(other=200),
+    "accounts:session-extend": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
+    "roster:draft-profile-section": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405,
+                                          kwargs=lambda w: {"student_id": w["students"]["maya"].uuid, "part": "needs"}),
+    "roster:draft-family-input": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405,
+                                       kwargs=lambda w: {"student_id": w["students"]["maya"].uuid}),
+    # roster: sign-in lockouts (issue #11, T5.2): the district administrator only; unlocking is POST only
+    "roster:locked-accounts": only({"admin"}),
+    "roster:locked-account-unlock": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"user_id": 999999}),
     "roster:student-detail": StudentRoute(allowed=EVERYONE_WHO_SEES),
     # competencies (the section grid: the class's teachers and the school leader; other staff 404)
     "competencies:student-progress": StudentRoute(allowed=EVERYONE_WHO_SEES),
@@ -264,6 +282,11 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "paths:template-detail": Route(expect=SCHOOL1_TEMPLATE, kwargs=_school1_template),
     "paths:template-step-new": Route(expect=SCHOOL1_TEMPLATE, kwargs=_school1_template),
     "paths:template-option-new": Route(expect=SCHOOL1_TEMPLATE, kwargs=lambda w: _school1_template(w, with_step=True)),
+    "paths:template-step-edit": Route(expect=SCHOOL1_TEMPLATE, kwargs=lambda w: _school1_template(w, with_step=True)),
+    "paths:template-step-action": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405,
+                                        kwargs=lambda w: _school1_template(w, with_step=True)),
+    "paths:template-option-edit": Route(expect=SCHOOL1_TEMPLATE, kwargs=_school1_option),
+    "paths:template-option-remove": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=_school1_option),
     # paths: a class's pacing (its teachers and the school leader), assigning and small groups (its teachers)
     "paths:section-pacing": Route(expect=MATH_GRID, kwargs=_math_section),
     "paths:section-assign": Route(expect={**MATH_GRID, "principal": 403}, kwargs=_math_section),

@@ -11,6 +11,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--i-know", action="store_true", help="Allow running with DEBUG off (never on real data).")
+        parser.add_argument("--hostile", action="store_true",
+                            help="Append script and markup payloads to every free-text field (browser tests, T4.2).")
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["i_know"]:
@@ -21,6 +23,10 @@ class Command(BaseCommand):
                 if config.name in {"roster"} or not _has_demo(config.name):
                     continue
                 import_module(f"{config.name}.demo").seed(district)
+            if options["hostile"]:
+                from roster.hostile import make_hostile
+
+                self.stdout.write(f"Hostile text appended to {make_hostile()} rows.")
         self.stdout.write(self.style.SUCCESS(f"Demo district ready: {district}. Password for every demo account: {settings.WAYPOINT_DEMO_PASSWORD}"))
 
 
