@@ -89,8 +89,10 @@ class PageProblems:
             self.items.append(f"console {message.type} on {message.page.url}: {message.text}")
 
     def _on_request_failed(self, request) -> None:
-        # A navigation that turns into a download (a PDF) is aborted as a page load; that is not a failure.
-        if request.resource_type == "document" and request.failure == "net::ERR_ABORTED":
+        # ERR_ABORTED is the browser cancelling a request itself, never a server or policy refusal: a navigation
+        # that turns into a download (a PDF), or a background question (the idle warning's session status, an htmx
+        # swap) still in flight when the person moves to another page. Neither is anything a user sees.
+        if request.failure == "net::ERR_ABORTED" and request.resource_type in {"document", "fetch", "xhr"}:
             return
         self.items.append(f"request failed: {request.url} ({request.failure})")
 
