@@ -159,7 +159,7 @@ def test_school_sessions_show_only_the_leaders_school(client, section, teacher, 
     assert selectors.school_sessions(leader) == [mine]
 
 
-@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.parametrize("count", [1, 3, 50])
 def test_template_list_query_count(client, teacher, school, framework, count, django_assert_num_queries):
     from tests.factories.paths import PathTemplateFactory
 
@@ -176,3 +176,23 @@ def test_family_summary_is_plain_values(student, assign):
     assert summary["current_step"] == "Step 1" and summary["next_step"] == "Step 2"
     assert summary["pacing_status"] == "behind"
     assert summary["pacing_words"].startswith("Behind plan: 0 of 3 steps are done")
+
+
+@pytest.mark.parametrize("steps", [1, 3, 50])
+def test_template_detail_query_count_does_not_grow_with_steps(client, teacher, school, framework, steps,
+                                                              django_assert_num_queries):
+    """P1: the template page (steps, their competencies and options, with edit and move buttons) reads the same
+    number of queries for 1, 3 and 50 steps."""
+    from tests.factories.paths import PathTemplateFactory
+
+    template = PathTemplateFactory(school=school, framework=framework)
+    for index in range(steps):
+        step = TemplateStepFactory(template=template, position=index, competencies=[CompetencyFactory(framework=framework)])
+        TemplateOptionFactory(step=step, kind="learn", mode="watch", title=f"Watch the video {index}")
+        TemplateOptionFactory(step=step, kind="show", mode="present", title=f"Present to the teacher {index}")
+    client.force_login(teacher)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("paths:template-detail", kwargs={"template_id": template.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert all(f"Present to the teacher {index}<" in page and f"Watch the video {index}<" in page for index in range(steps))
