@@ -24,7 +24,7 @@ from tests.trust.oracle import World
 
 pytestmark = pytest.mark.django_db
 
-SEARCHES, SEED = 150, 1106
+SEARCHES, SEED = 1000, 1106
 
 
 def _full(s: Student) -> str:
@@ -62,7 +62,7 @@ def _search_strings(rng: random.Random, names: list[str]) -> list[str]:
 
 
 def test_search_partials_exports_pages_and_digests_name_only_visible_students(demo):
-    """T1.6: for each of the 10 demo roles, 150 search strings (seeded, so a failure replays) on the student
+    """T1.6: for each of the 10 demo roles, 1,000 search strings (seeded, so a failure replays) on the student
     list, plus each plan filter; the class grid as an htmx partial and as CSV for every section of the
     district; every page a bounded crawl reaches (40 pages); and every weekly digest email. Figure: 0 foreign
     student names in any body or outgoing email."""
