@@ -9,7 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,9 +20,9 @@ from competencies import selectors as competency_selectors
 from competencies.models import Evidence, Mastery
 from iep import selectors as iep_selectors
 from paths import selectors as path_selectors
-from iep.models import IEPInput, ProgressReport
+from iep.models import Goal, IEPInput, IEPPlan, ProgressReport
 from profiles import selectors as profile_selectors
-from profiles.models import ProfileSection
+from profiles.models import ProfileGoal, ProfileSection
 from roster.models import Guardianship, Student, Term
 from roster.selectors import children_of
 
@@ -111,41 +112,111 @@ def mastered_lately(student: Student, today: date | None = None, masteries: dict
 ABOUT_KINDS = (ProfileSection.Kind.ABOUT_ME, ProfileSection.Kind.STRENGTHS, ProfileSection.Kind.INTERESTS,
                *ProfileSection.UDL_KINDS)
 
+# The child's pages (P1: at most 12 queries each, whatever the amount of data). Every page also runs the
+# request's fixed five: session, user, the door (student with every relationship), its audit row, the
+# parent's children for the switch between them.
+
 
 @dataclass
-class ChildPage:
-    student: Student
-    learning: Learning
-    paths: list  # paths.selectors.path_summary_for_family: current and next step, pace in words
-    mastered: MasteredLately
-    about: list  # the child's own words and the shared "how I learn" sections
-    goals: list
-    accommodations: list
-    iep_goals: list
+class Glance:
+    """The overview's plain-language summary: one aggregate query over the other sections."""
+
+    profile_goals: int
+    iep_goals: int
     has_iep_plan: bool
+    messages: int
+    answered: int
+    latest_report_id: int | None
+    latest_report_period: str | None
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """A correlated COUNT(*) of `queryset` (already filtered on OuterRef("pk")), 0 when empty."""
+    rows = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def at_a_glance(student: Student) -> Glance:
+    iep = student.plan == Student.Plan.IEP
+    reports = ProgressReport.objects.filter(student=OuterRef("pk")).exclude(pdf="").order_by("-period")
+    family_inputs_ = IEPInput.objects.filter(student=OuterRef("pk"), sender=IEPInput.Sender.FAMILY)
+    row = Student.objects.filter(pk=student.pk).annotate(
+        glance_profile_goals=_count(ProfileGoal.objects.filter(student=OuterRef("pk"))),
+        glance_iep_goals=_count(Goal.objects.filter(plan__student=OuterRef("pk"), plan__is_current=True)),
+        glance_has_iep_plan=Exists(IEPPlan.objects.filter(student=OuterRef("pk"), is_current=True)),
+        glance_messages=_count(family_inputs_),
+        glance_answered=_count(family_inputs_.filter(answered_at__isnull=False)),
+        glance_latest_report_id=Subquery(reports.values("pk")[:1]),
+        glance_latest_report_period=Subquery(reports.values("period")[:1]),
+    ).values("glance_profile_goals", "glance_iep_goals", "glance_has_iep_plan", "glance_messages", "glance_answered",
+             "glance_latest_report_id", "glance_latest_report_period").get()
+    row = {key.removeprefix("glance_"): value for key, value in row.items()}
+    has_plan = iep and row["has_iep_plan"]
+    return Glance(profile_goals=row["profile_goals"], iep_goals=row["iep_goals"] if iep else 0, has_iep_plan=has_plan,
+                  messages=row["messages"], answered=row["answered"],
+                  latest_report_id=row["latest_report_id"] if has_plan else None,
+                  latest_report_period=row["latest_report_period"] if has_plan else None)
+
+
+@dataclass
+class Overview:
+    """What is new: the plain-language summary, the next steps on each learning path, highlights with replies."""
+
+    glance: Glance
+    paths: list  # paths.selectors.path_summary_for_family: current and next step, pace in words
     highlights: list
+
+
+def overview(student: Student) -> Overview:
+    """The child's first page in five queries: the summary, the paths and their steps, highlights and replies."""
+    return Overview(glance=at_a_glance(student), paths=path_selectors.path_summary_for_family(student),
+                    highlights=list(highlights_for(student)[:20]))
+
+
+@dataclass
+class LearningPage:
+    learning: Learning
+    mastered: MasteredLately
+
+
+def learning_page(student: Student) -> LearningPage:
+    """What the child works on now and next, and what they mastered this term, in seven queries: the stored
+    masteries (shared), the classes, their competencies, prerequisites, the scale; the term, the results."""
+    masteries = stored_masteries(student)
+    return LearningPage(learning=learning_now_and_next(student, masteries=masteries),
+                        mastered=mastered_lately(student, masteries=masteries))
+
+
+@dataclass
+class GoalsPage:
+    goals: list  # the learner profile's goals (child, family and teachers)
+    iep_goals: list  # iep.selectors.GoalProgress: chart, table, decision rule
+    has_iep_plan: bool
     reports: list
 
 
-def child_page(student: Student) -> ChildPage:
-    """Everything on a child's page that a family may read. Profile sections come from profiles'
-    family view, which never holds a staff-only section."""
-    shared = profile_selectors.family_view(student)
+def goals_page(student: Student) -> GoalsPage:
+    """Profile goals, IEP goals with their points (joined to the plan), the progress reports: four queries
+    (five for a current plan with no goal yet); the statements of disagreement add one when the page renders."""
     plan, goals = iep_selectors.current_goals(student) if student.plan == Student.Plan.IEP else (None, [])
-    masteries = stored_masteries(student)
-    return ChildPage(
-        student=student,
-        learning=learning_now_and_next(student, masteries=masteries),
-        paths=path_selectors.path_summary_for_family(student),
-        mastered=mastered_lately(student, masteries=masteries),
-        about=[s for kind in ABOUT_KINDS for s in shared.sections if s.kind == kind],
-        goals=shared.goals,
-        accommodations=shared.accommodations,
-        iep_goals=[iep_selectors.goal_progress(goal) for goal in goals],
-        has_iep_plan=plan is not None,
-        highlights=list(highlights_for(student)[:20]),
-        reports=list(reports_for(student)) if plan is not None else [],
-    )
+    return GoalsPage(goals=profile_selectors.goals_for(student),
+                     iep_goals=[iep_selectors.goal_progress(goal) for goal in goals],
+                     has_iep_plan=plan is not None,
+                     reports=list(reports_for(student)) if plan is not None else [])
+
+
+@dataclass
+class AboutPage:
+    about: list  # the child's own words and the shared "how I learn" sections
+    accommodations: list
+
+
+def about_page(student: Student) -> AboutPage:
+    """How the child learns best and the support the school provides. Profile sections come from profiles'
+    family view, which never holds a staff-only section (three queries; its goals are the goals page's)."""
+    shared = profile_selectors.family_view(student)
+    return AboutPage(about=[s for kind in ABOUT_KINDS for s in shared.sections if s.kind == kind],
+                     accommodations=shared.accommodations)
 
 
 def reports_for(student: Student) -> QuerySet[ProgressReport]:

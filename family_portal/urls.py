@@ -12,6 +12,9 @@ urlpatterns = [
     path("portal/language/", views.language, name="language"),
     # a child
     path("portal/children/<uuid:student_id>/", views.child, name="child"),
+    path("portal/children/<uuid:student_id>/learning/", views.child_learning, name="child-learning"),
+    path("portal/children/<uuid:student_id>/goals/", views.child_goals, name="child-goals"),
+    path("portal/children/<uuid:student_id>/how-they-learn/", views.child_about, name="child-about"),
     path("portal/children/<uuid:student_id>/highlights/<int:highlight_id>/reply/", views.highlight_reply, name="highlight-reply"),
     path("portal/children/<uuid:student_id>/highlights/<int:highlight_id>/photo/", views.highlight_photo, name="highlight-photo"),
     path("portal/children/<uuid:student_id>/reports/<int:report_id>/", views.report_pdf, name="report-pdf"),

@@ -80,12 +80,36 @@ def language(request: HttpRequest) -> HttpResponse:
 # --- A child's page ----------------------------------------------------------------------------
 
 
+# A child's page is split into sections a parent moves between (quality.md P1: at most 12 queries a page;
+# shorter pages also read better on a phone and with a screen reader): an overview of what is new, then
+# learning, goals and progress (with the progress reports), how the child learns best, messages, record of access.
+
+
 @student_view("family_portal.view_child")
 def child(request: HttpRequest, student: Student) -> HttpResponse:
-    page = selectors.child_page(student)
-    context = _child_context(request, student, page=page, reply_form=forms.ReplyForm(),
+    """The overview: a plain-language summary, next steps on each path, highlights with replies."""
+    context = _child_context(request, student, page=selectors.overview(student), reply_form=forms.ReplyForm(),
                              can_send_input=request.user.has_perm("family_portal.send_input", student))
     return render(request, "family_portal/child.html", context)
+
+
+@student_view("family_portal.view_child")
+def child_learning(request: HttpRequest, student: Student) -> HttpResponse:
+    context = _child_context(request, student, page=selectors.learning_page(student))
+    return render(request, "family_portal/child_learning.html", context)
+
+
+@student_view("family_portal.view_child")
+def child_goals(request: HttpRequest, student: Student) -> HttpResponse:
+    context = _child_context(request, student, page=selectors.goals_page(student),
+                             can_send_input=request.user.has_perm("family_portal.send_input", student))
+    return render(request, "family_portal/child_goals.html", context)
+
+
+@student_view("family_portal.view_child")
+def child_about(request: HttpRequest, student: Student) -> HttpResponse:
+    context = _child_context(request, student, page=selectors.about_page(student))
+    return render(request, "family_portal/child_about.html", context)
 
 
 @student_view("family_portal.reply")

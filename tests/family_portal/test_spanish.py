@@ -50,7 +50,8 @@ def portal_urls() -> list[str]:
     maya = Student.objects.get(sourced_id="demo-student-00")
     sent = IEPInput.objects.filter(student=maya, sender="family").order_by("pk").first()
     urls = [reverse(f"family_portal:{name}") for name in ("home", "welcome", "preferences")]
-    urls += [reverse(f"family_portal:{name}", args=[maya.uuid]) for name in ("child", "input-list", "input-new", "access-record")]
+    urls += [reverse(f"family_portal:{name}", args=[maya.uuid]) for name in ("child", "child-learning", "child-goals", "child-about",
+                                                                         "input-list", "input-new", "access-record")]
     return urls + [reverse("family_portal:input-sent", args=[maya.uuid, sent.pk])]
 
 

@@ -78,20 +78,28 @@ def test_section_fragment_and_edit_form_show_the_statement(contested, student, c
 
 
 def test_iep_pages_show_statements_on_the_goal_its_baseline_and_a_result(contested, student, case_manager, guardian):
-    """T3.4: the IEP page and the goal page (staff), and the family portal's page of the child."""
+    """T3.4: the IEP page and the goal page (staff), and the family portal's goals-and-progress page of the child."""
     goal = contested["objects"]["goal"]
     for html in (page(case_manager, "iep:student-iep", student_id=student.uuid),
                  page(case_manager, "iep:goal-detail", student_id=student.uuid, goal_id=goal.pk),
                  page(guardian, "iep:student-iep", student_id=student.uuid),
-                 page(guardian, "family_portal:child", student_id=student.uuid)):
+                 page(guardian, "family_portal:child-goals", student_id=student.uuid)):
         for key in ("statement", "baseline", "point"):
             assert html.count(contested[key].text) == 1, key
         assert html.index(goal.statement) < html.index(contested["statement"].text)
 
 
 def test_family_portal_shows_the_statement_on_a_shared_profile_section(contested, student, guardian):
-    html = page(guardian, "family_portal:child", student_id=student.uuid)
+    html = page(guardian, "family_portal:child-about", student_id=student.uuid)
     assert html.index("Avoids reading aloud at home.") < html.index(contested["section"].text)
+    assert html.index("Extra time on tests.") < html.index(contested["accommodation"].text)
+
+
+def test_family_portal_shows_the_statement_on_a_profile_goal(contested, student, guardian):
+    """T3.4: the goals the child, family and teachers set together carry the family's statement in the portal too."""
+    html = page(guardian, "family_portal:child-goals", student_id=student.uuid)
+    assert html.count(contested["profile_goal"].text) == 1
+    assert html.index("Reads one chapter book a month.") < html.index(contested["profile_goal"].text)
 
 
 def test_statements_stay_with_their_own_student_and_item(contested, student, case_manager, other_student, other_guardian):
