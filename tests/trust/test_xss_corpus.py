@@ -20,10 +20,11 @@ How it runs (bounded, deterministic):
 
 import csv
 import io
+import itertools
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -58,8 +59,21 @@ PAYLOAD_COUNT = sum(len(v) for v in NORMAL_CLASSES.values()) + sum(len(v) for v 
 
 # Routes whose forms are not part of the corpus, and why.
 NOT_SUBMITTED = {"accounts:logout": "ends the session"}
-# Other fields set for speed, not kept at their current value: a JSON copy instead of rendering a PDF.
-FIELD_OVERRIDES = {"privacy:export": {"kind": DisclosureRecord.Kind.EXPORT_JSON}}
+# Other fields not kept at their current value. For speed: a JSON copy instead of rendering a PDF. As a person
+# fills them: the first competency ticked where one is required (a checkbox group carries no `required`), a goal
+# whose target and date differ from its baseline, a result recorded without a level on a competency, and a new
+# day or time for forms that take one entry per day or per time.
+FIRST_BOX = object()
+SUBMISSIONS = itertools.count()
+FIELD_OVERRIDES = {
+    "privacy:export": {"kind": DisclosureRecord.Kind.EXPORT_JSON},
+    "competencies:evidence-new": {"competencies": FIRST_BOX},
+    "paths:step-add": {"competencies": FIRST_BOX},
+    "paths:template-step-new": {"competencies": FIRST_BOX},
+    "iep:goal-new": {"baseline": "2", "target": "10", "target_date": (date.today() + timedelta(days=300)).isoformat()},
+    "iep:goal-point-add": {"point-level": "", "point-measured_on": lambda n: (date.today() - timedelta(days=n)).isoformat()},
+    "paths:session-new": {"students": FIRST_BOX, "starts_at": lambda n: f"{date.today() + timedelta(days=n + 1)}T10:00"},
+}
 PDF_ROUTES = {"profiles:packet-pdf", "iep:report-pdf", "family_portal:report-pdf"}
 # Forms the crawl must find (a crawler that finds nothing must not pass).
 EXPECTED_ROUTES = {
@@ -216,7 +230,15 @@ def current_values(form: Form, route: str) -> dict[str, list[str]]:
             elif not value and first["required"] and first["type"] == "number":
                 value = "1"
             data[name] = [value]
-    data.update({k: [v] for k, v in FIELD_OVERRIDES.get(route, {}).items()})
+    for name, value in FIELD_OVERRIDES.get(route, {}).items():
+        if value is FIRST_BOX:
+            boxes = [f["value"] for f in groups.get(name, []) if f["value"]]
+            assert boxes, f"{route}: no {name} checkbox to tick"
+            data[name] = boxes[:1]
+        elif callable(value):  # one value per submission: a form that takes one entry per day or per time
+            data[name] = [value(next(SUBMISSIONS))]
+        else:
+            data[name] = [value]
     if form.buttons:
         data.setdefault(form.buttons[0][0], [form.buttons[0][1]])
     return data
@@ -331,5 +353,8 @@ def test_xss_corpus_through_every_text_field_found_by_crawling(demo):
     assert findings.problems == []
     unexpected = {g.route: g.outcomes for g in groups.values() if any(o.startswith("unexpected") for o in g.outcomes)}
     assert unexpected == {}
+    # Every form saved payloads, not only refused them: a form that refuses everything proves nothing.
+    never_saved = {g.route: g.outcomes for g in groups.values() if not any(o.startswith("saved") for o in g.outcomes)}
+    assert never_saved == {}
     # The corpus reached the pages: markers of saved payloads show up (escaped) on the pages crawled.
     assert findings.seen_markers & set(sent)
