@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from notifications import outbox
+
 from .models import Invitation, User
 
 logger = logging.getLogger(__name__)
@@ -72,7 +74,9 @@ def _queue(ids: list[int]) -> None:
 
 
 def send_invitation(*, invitation: Invitation, base_url: str) -> bool:
-    """Email the current link once: claim it with a conditional UPDATE, release the claim if sending fails."""
+    """Email the current link once: claim it with a conditional UPDATE, release the claim if sending fails.
+    A mail server that says no is recorded (T8.6): for now, raised for the task to retry; for good, shown
+    to the district administrator, whose "Send again" queues this again."""
     owed = Invitation.objects.filter(pk=invitation.pk, nonce=invitation.nonce, accepted_at=None).exclude(
         sent_nonce=invitation.nonce
     )
@@ -86,12 +90,28 @@ def send_invitation(*, invitation: Invitation, base_url: str) -> bool:
         body = render_to_string("accounts/emails/invitation.txt", context)
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except Exception:
+    except Exception as error:
         Invitation.objects.filter(pk=invitation.pk, sent_nonce=invitation.nonce).update(
             sent_nonce=invitation.sent_nonce, send_count=F("send_count") - 1
         )
-        raise
+        if not isinstance(error, OSError):  # connection errors and every smtplib.SMTPException
+            raise
+        failure = outbox.record_failure(kind=INVITATION_EMAIL, object_id=invitation.pk, to=[user.email], error=error)
+        if failure.state == failure.State.RETRYING:
+            raise outbox.TransientEmailError(f"invitation #{invitation.pk}: {failure.error}") from error
+        return False
+    outbox.forget_retries(kind=INVITATION_EMAIL, object_id=invitation.pk)
     return True
+
+
+INVITATION_EMAIL = outbox.kind_of(Invitation, "sent_at")
+
+
+def _send_again(invitation_id: int) -> None:
+    _queue([invitation_id])
+
+
+outbox.on_send_again(INVITATION_EMAIL, _send_again)
 
 
 @transaction.atomic

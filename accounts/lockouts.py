@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from config.outbox import send_once, sweep
+from notifications.outbox import send_once, sweep, unsent
 
 from .models import Lockout, User
 
@@ -80,7 +80,8 @@ def _queue(lockout_id: int) -> None:
 
 
 def send_notice(*, lockout_id: int) -> bool:
-    """Email the owner about one lockout, once (config.outbox.send_once: claim, send and mark in one transaction)."""
+    """Email the owner about one lockout, once (notifications.outbox.send_once: claim, send and mark in one
+    transaction; a refused email is recorded for the district administrator, T8.6)."""
     lockout = Lockout.objects.select_related("user").get(pk=lockout_id)
     user = lockout.user
     base = settings.WAYPOINT_BASE_URL.rstrip("/")
@@ -96,12 +97,13 @@ def send_notice(*, lockout_id: int) -> bool:
             body = render_to_string("accounts/emails/lockout.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
-    return send_once(Lockout.objects.filter(pk=lockout_id), "notified_at", send)
+    return send_once(Lockout.objects.filter(pk=lockout_id), "notified_at", send, to=[user.email])
 
 
 def sweep_unsent() -> int:
-    """Send every lockout email still owed (a broker that was down dropped its task)."""
-    return sweep(Lockout.objects.filter(notified_at=None).values_list("pk", flat=True),
+    """Send every lockout email still owed (a broker that was down dropped its task), except those that
+    failed for good and wait for a person (T8.6)."""
+    return sweep(unsent(Lockout.objects.all(), "notified_at").values_list("pk", flat=True),
                  lambda pk: send_notice(lockout_id=pk), "lockout notice")
 
 

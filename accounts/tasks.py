@@ -1,8 +1,9 @@
 import logging
-from smtplib import SMTPException
 
 from celery import current_app, shared_task
 from django.conf import settings
+
+from notifications.outbox import EMAIL_TASK_OPTIONS
 
 from . import invitations, lockouts
 from .models import Invitation
@@ -10,13 +11,13 @@ from .models import Invitation
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="accounts.send_invitations", autoretry_for=(SMTPException,), retry_backoff=True, max_retries=5)
+@shared_task(name="accounts.send_invitations", **EMAIL_TASK_OPTIONS)
 def task_send_invitations(*, invitation_ids: list[int]) -> None:
     for invitation in Invitation.objects.select_related("user").filter(pk__in=invitation_ids, accepted_at=None):
         invitations.send_invitation(invitation=invitation, base_url=settings.WAYPOINT_BASE_URL)
 
 
-@shared_task(name="accounts.send_lockout_notice", autoretry_for=(OSError, SMTPException), retry_backoff=True, max_retries=5)
+@shared_task(name="accounts.send_lockout_notice", **EMAIL_TASK_OPTIONS)
 def send_lockout_notice(*, lockout_id: int) -> bool:
     return lockouts.send_notice(lockout_id=lockout_id)
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # Waypoint, lower apps first (they depend downward only)
     "audit",
+    "notifications",  # the email outbox: send once, retry, record what could not be sent
     "accounts",
     "roster",
     "profiles",

@@ -4,7 +4,8 @@ Emails use an outbox (style.md, quality.md T8): the row that says "this person m
 is saved with the change; after commit a task is queued (robust: a dead broker is logged, never an
 error page); the task claims each row with a conditional UPDATE, so a retry or a second worker sends
 nothing twice; a failed send releases the claim for the retry; the beat sweep sends what a dead broker
-dropped.
+dropped; an email the mail server refuses for good is recorded for the district administrator
+(notifications.outbox, T8.6).
 """
 
 import logging
@@ -19,7 +20,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
-from config.outbox import send_once, sweep
+from notifications import outbox
+from notifications.models import DeliveryFailure
+from notifications.outbox import TransientEmailError, send_once, sweep, unsent
 from roster.models import Guardianship, Student
 
 from . import photos
@@ -121,7 +124,7 @@ def _render_mail(template: str, context: dict, language: str) -> tuple[str, str]
 def send_highlight_notices(*, highlight_id: int) -> int:
     """Send each pending email about one highlight, once. Returns how many were sent now."""
     sent = 0
-    pending = HighlightNotice.objects.filter(highlight_id=highlight_id, sent_at=None).select_related(
+    pending = unsent(HighlightNotice.objects.filter(highlight_id=highlight_id), "sent_at").select_related(
         "guardian", "highlight__student", "highlight__author")
     for notice in pending:
         sent += _send_notice(notice)
@@ -134,7 +137,7 @@ def _send_notice(notice: HighlightNotice) -> int:
                "link": _link("family_portal:child", student_id=highlight.student.uuid)}
     subject, body = _render_mail("highlight", context, guardian.preferred_language)
     return int(send_once(HighlightNotice.objects.filter(pk=notice.pk), "sent_at",
-                         lambda: send_mail(subject, body, None, [guardian.email])))
+                         lambda: send_mail(subject, body, None, [guardian.email]), to=[guardian.email]))
 
 
 def tell_author_of_reply(*, reply_id: int) -> int:
@@ -151,13 +154,15 @@ def tell_author_of_reply(*, reply_id: int) -> int:
         if teacher.is_active:
             send_mail(subject, body, None, [teacher.email])
 
-    return int(send_once(HighlightReply.objects.filter(pk=reply_id), "author_told_at", send) and teacher.is_active)
+    return int(send_once(HighlightReply.objects.filter(pk=reply_id), "author_told_at", send, to=[teacher.email])
+               and teacher.is_active)
 
 
 def sweep_outbox() -> int:
-    """Send every highlight email and reply notice still pending (a broker that was down dropped its task)."""
-    highlights = HighlightNotice.objects.filter(sent_at=None).values_list("highlight_id", flat=True).distinct()
-    replies = HighlightReply.objects.filter(author_told_at=None).values_list("pk", flat=True)
+    """Send every highlight email and reply notice still pending (a broker that was down dropped its task),
+    except those that failed for good and wait for a person (T8.6)."""
+    highlights = unsent(HighlightNotice.objects.all(), "sent_at").values_list("highlight_id", flat=True).distinct()
+    replies = unsent(HighlightReply.objects.all(), "author_told_at").values_list("pk", flat=True)
     return (sweep(highlights, lambda pk: send_highlight_notices(highlight_id=pk), "highlight emails")
             + sweep(replies, lambda pk: tell_author_of_reply(reply_id=pk), "reply notice"))
 
@@ -191,15 +196,37 @@ def send_weekly_digests(*, week: date) -> int:
 
     family_ids = families_for_digest()
     WeeklyDigest.objects.bulk_create([WeeklyDigest(family_id=pk, week=week) for pk in family_ids], ignore_conflicts=True)
-    pending = list(WeeklyDigest.objects.filter(week=week, sent_at=None, family_id__in=family_ids).values_list("pk", "family_id"))
+    pending = list(unsent(WeeklyDigest.objects.filter(week=week, family_id__in=family_ids), "sent_at")
+                   .values_list("pk", "family_id"))
     contents = digest_contents(family_ids=[family for _pk, family in pending], week=week)
     sent = 0
     for digest_id, family_id in pending:
         try:
             sent += _send_digest(digest_id, contents[family_id], week)
+        except TransientEmailError:
+            pass  # counted by send_once; the task retries the week (digests_being_retried)
         except Exception:
             logger.exception("Weekly digest %s failed; the next run of the week tries again", digest_id)
     return sent
+
+
+def digests_being_retried(*, week: date) -> bool:
+    """Whether a digest of `week` failed for now and may still go (the task then runs the week again)."""
+    owed = WeeklyDigest.objects.filter(week=week, sent_at=None).values("pk")
+    return DeliveryFailure.objects.filter(kind=outbox.kind_of(WeeklyDigest, "sent_at"), object_id__in=owed,
+                                          state=DeliveryFailure.State.RETRYING).exists()
+
+
+def _send_digest_again(digest_id: int) -> None:
+    """After "Send again" (T8.6): no sweep sends digests, so run the digest's week again."""
+    from .tasks import send_weekly_digests
+
+    week = WeeklyDigest.objects.filter(pk=digest_id).values_list("week", flat=True).first()
+    if week is not None:
+        send_weekly_digests.delay(week=week.isoformat())
+
+
+outbox.on_send_again(outbox.kind_of(WeeklyDigest, "sent_at"), _send_digest_again)
 
 
 def _send_digest(digest_id: int, content, week: date) -> int:
@@ -208,4 +235,5 @@ def _send_digest(digest_id: int, content, week: date) -> int:
                "link": _link("family_portal:home"), "preferences_link": _link("family_portal:preferences")}
     subject, body = _render_mail("digest", context, language)
     return int(send_once(WeeklyDigest.objects.filter(pk=digest_id), "sent_at",
-                         lambda: send_mail(subject, body, None, [content.family.email]), language=language))
+                         lambda: send_mail(subject, body, None, [content.family.email]), to=[content.family.email],
+                         language=language))

@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.outbox import send_once, sweep
 from competencies.models import Competency, Evidence
 from competencies.services import record_evidence
+from notifications.outbox import send_once, sweep, unsent
 from profiles.models import ProfileGoal
 from roster.models import Caseload, Guardianship, StaffAssignment, Student
 
@@ -312,12 +312,13 @@ def save_goal(*, plan: IEPPlan, by: User, goal: Goal | None = None, competencies
 
 
 def _send(queryset: QuerySet, field: str, *, subject: str, template: str, context: dict, to: list[str]) -> bool:
-    """Send one outbox notification once (config.outbox.send_once: claim, send and mark in one transaction)."""
+    """Send one outbox notification once (notifications.outbox.send_once: claim, send and mark in one
+    transaction; a refused email is recorded for the district administrator, T8.6)."""
     def send() -> None:
         if to:
             send_mail(subject, render_to_string(template, context), None, to)
 
-    return send_once(queryset, field, send)
+    return send_once(queryset, field, send, to=to)
 
 
 def _input_reviewers(student: Student) -> list[str]:
@@ -367,13 +368,14 @@ def notify_family_of_report(*, report_id: int) -> bool:
 
 
 def sweep_outbox() -> int:
-    """Send every notification still pending (a broker that was down dropped its task). Returns how many
-    were sent now; the claims keep this safe to run while the regular tasks run too."""
+    """Send every notification still pending (a broker that was down dropped its task), except those that
+    failed for good and wait for a person (T8.6). Returns how many were sent now; the claims keep this
+    safe to run while the regular tasks run too."""
     jobs = [
-        (IEPInput.objects.filter(notified_at=None), notify_new_input, "input_id"),
-        (IEPInput.objects.filter(answer_notified_at=None, answered_at__isnull=False), notify_answer, "input_id"),
-        (Goal.objects.filter(flagged_at__isnull=False, flag_notified_at=None), notify_goal_flag, "goal_id"),
-        (ProgressReport.objects.filter(family_notified_at=None).exclude(pdf=""), notify_family_of_report, "report_id"),
+        (unsent(IEPInput.objects.all(), "notified_at"), notify_new_input, "input_id"),
+        (unsent(IEPInput.objects.filter(answered_at__isnull=False), "answer_notified_at"), notify_answer, "input_id"),
+        (unsent(Goal.objects.filter(flagged_at__isnull=False), "flag_notified_at"), notify_goal_flag, "goal_id"),
+        (unsent(ProgressReport.objects.exclude(pdf=""), "family_notified_at"), notify_family_of_report, "report_id"),
     ]
     return sum(sweep(pending.values_list("pk", flat=True), lambda pk, notify=notify, key=key: notify(**{key: pk}),
                      notify.__name__) for pending, notify, key in jobs)

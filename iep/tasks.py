@@ -6,34 +6,36 @@ from celery import current_app, shared_task
 from celery.schedules import crontab
 from django.utils import timezone
 
+from notifications.outbox import EMAIL_TASK_OPTIONS
+
 from . import monitoring, selectors, services
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="iep.notify_new_input", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(name="iep.notify_new_input", **EMAIL_TASK_OPTIONS)
 def notify_new_input(*, input_id: int) -> bool:
     return services.notify_new_input(input_id=input_id)
 
 
-@shared_task(name="iep.notify_answer", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(name="iep.notify_answer", **EMAIL_TASK_OPTIONS)
 def notify_answer(*, input_id: int) -> bool:
     return services.notify_answer(input_id=input_id)
 
 
-@shared_task(name="iep.notify_goal_flag", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(name="iep.notify_goal_flag", **EMAIL_TASK_OPTIONS)
 def notify_goal_flag(*, goal_id: int) -> bool:
     return services.notify_goal_flag(goal_id=goal_id)
 
 
-@shared_task(name="iep.notify_family_report", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(name="iep.notify_family_report", **EMAIL_TASK_OPTIONS)
 def notify_family_report(*, report_id: int) -> bool:
     return services.notify_family_of_report(report_id=report_id)
 
 
 @shared_task(name="iep.sweep_outbox")
 def sweep_outbox() -> int:
-    """Beat, every few minutes: resend what a dead broker dropped."""
+    """Beat, every few minutes: resend what a dead broker dropped (not what failed for good, T8.6)."""
     sent = services.sweep_outbox()
     if sent:
         logger.info("IEP outbox sweep sent %s notifications", sent)

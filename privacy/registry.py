@@ -216,6 +216,10 @@ REGISTRY: dict[str, Declaration] = {
                                     secret="nonce"),
     "accounts.Lockout": personal(R.ACCOUNT, authentication="user network locked_at last_failure_at notified_at "
                                  "ended_at end_reason", account="ended_by"),
+    # --- notifications ------------------------------------------------------------------------------
+    # An email the mail server refused (T8.6): who it was for and the server's answer, never the message.
+    "notifications.DeliveryFailure": personal(R.ACCOUNT, contact="to", account="recipient kind object_id state permanent "
+                                              "smtp_code error attempts first_failed_at last_failed_at resolved_at resolved_by"),
     # --- roster -------------------------------------------------------------------------------------
     "roster.District": NoPersonalData("A school district's name and settings"),
     "roster.School": NoPersonalData("A school's name"),

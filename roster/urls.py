@@ -25,6 +25,12 @@ urlpatterns = [
     # district: sign-in lockouts
     path("district/locked-accounts/", views.locked_accounts, name="locked-accounts"),
     path("district/locked-accounts/<int:user_id>/unlock/", views.locked_account_unlock, name="locked-account-unlock"),
+    # district: emails that could not be sent (T8.6)
+    path("district/undelivered-emails/", views.delivery_failures, name="delivery-failures"),
+    path("district/undelivered-emails/<int:failure_id>/send-again/", views.delivery_failure_send_again,
+         name="delivery-failure-send-again"),
+    path("district/undelivered-emails/<int:failure_id>/dismiss/", views.delivery_failure_dismiss,
+         name="delivery-failure-dismiss"),
     # students
     path("students/", views.student_list, name="student-list"),
     path("students/<uuid:student_id>/", views.student_detail, name="student-detail"),

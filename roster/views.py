@@ -10,6 +10,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import invitations, lockouts
 from accounts.models import Lockout, User
+from notifications import outbox
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
 
 from . import drafts, selectors
 from .access import administers_district
@@ -170,6 +173,44 @@ def locked_account_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     lockouts.unlock(user=person, by=request.user, reason=Lockout.End.UNLOCKED)
     messages.success(request, _("%(name)s can sign in again.") % {"name": person.get_full_name() or person.email})
     return redirect("roster:locked-accounts")
+
+
+# --- Emails that could not be sent (district administrator, quality.md T8.6) ------------------------
+
+FAILURES_PAGE_SIZE = 25
+
+
+@role_required(Role.DISTRICT_ADMIN)
+def delivery_failures(request: HttpRequest) -> HttpResponse:
+    """Emails to the district's people that the mail server refused for good, or that still failed after
+    every retry; each can be sent again or dismissed."""
+    district = _administered_district(request.user)
+    failures = notification_selectors.failures_for(selectors.district_accounts(district))
+    page = Paginator(failures, FAILURES_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(failure, outbox.describe(failure.kind)) for failure in page]
+    return render(request, "roster/delivery_failures.html", {"page": page, "rows": rows})
+
+
+def _failure_action(request: HttpRequest, failure_id: int, act, done_message: str) -> HttpResponse:
+    district = _administered_district(request.user)
+    failure = get_object_or_404(notification_selectors.failures_for(selectors.district_accounts(district)), pk=failure_id)
+    if act(failure=failure, by=request.user):
+        messages.success(request, done_message % {"what": outbox.describe(failure.kind), "to": failure.to})
+    return redirect("roster:delivery-failures")
+
+
+@require_POST
+@role_required(Role.DISTRICT_ADMIN)
+def delivery_failure_send_again(request: HttpRequest, failure_id: int) -> HttpResponse:
+    return _failure_action(request, failure_id, notification_services.send_again,
+                           _("“%(what)s” to %(to)s will be sent again within a few minutes."))
+
+
+@require_POST
+@role_required(Role.DISTRICT_ADMIN)
+def delivery_failure_dismiss(request: HttpRequest, failure_id: int) -> HttpResponse:
+    return _failure_action(request, failure_id, notification_services.dismiss,
+                           _("“%(what)s” to %(to)s was dismissed. It will not be sent."))
 
 
 # --- Drafts of long forms (quality.md T9.6) ---------------------------------------------------

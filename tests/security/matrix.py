@@ -196,6 +196,12 @@ MATRIX: dict[str, StudentRoute | Route] = {
     # roster: sign-in lockouts (issue #11, T5.2): the district administrator only; unlocking is POST only
     "roster:locked-accounts": only({"admin"}),
     "roster:locked-account-unlock": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"user_id": 999999}),
+    # roster: emails that could not be sent (T8.6): the district administrator only; acting is POST only
+    "roster:delivery-failures": only({"admin"}),
+    "roster:delivery-failure-send-again": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405,
+                                                kwargs=lambda w: {"failure_id": 999999}),
+    "roster:delivery-failure-dismiss": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405,
+                                             kwargs=lambda w: {"failure_id": 999999}),
     "roster:student-detail": StudentRoute(allowed=EVERYONE_WHO_SEES),
     # competencies (the section grid: the class's teachers and the school leader; other staff 404)
     "competencies:student-progress": StudentRoute(allowed=EVERYONE_WHO_SEES),
