@@ -232,6 +232,10 @@ def test_journey_4_parent_in_spanish_sees_the_highlight_and_goal_chart_and_write
     page.get_by_role("link", name=MAYA, exact=True).first.click()
     highlights = page.get_by_role("region", name="Destacados de la escuela")
     expect(highlights).to_contain_text("Maya led her group's fraction game today.")
+    # The child's pages are tabs (quality.md P1): the parent moves to the goals by the tab's visible name.
+    tabs = page.get_by_role("navigation", name=f"Páginas sobre {MAYA}")
+    tabs.get_by_role("link", name="Metas y progreso", exact=True).click()
+    expect(tabs.get_by_role("link", name="Metas y progreso", exact=True)).to_have_attribute("aria-current", "page")
     goals = page.get_by_role("region", name="Metas del IEP y progreso")
     charts = goals.get_by_role("img")
     expect(charts.first).to_be_visible()
