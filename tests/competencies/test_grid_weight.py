@@ -1,8 +1,13 @@
 """The class grid at full size (35 students x 60 competencies): weight and markup stay lean (P2, P3, P6)."""
 
+import gzip
+import re
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -61,3 +66,20 @@ def test_override_and_empty_cells_say_so_in_words(client, teacher, section, full
     empty = reverse("competencies:student-competency", args=[students[0].uuid, competencies[5].pk])
     assert f'<td class="state-none"><a href="{empty}"><span class="vh"> No results yet</span></a></td>' in html
     assert html.count('<td class="state-') == STUDENTS * COMPETENCIES
+
+
+def test_full_grid_transfers_under_150_kb_compressed_with_its_css_and_js(client, teacher, section, full_grid):
+    """P6: at most 150 KB transferred for the page, compressed, counting the HTML and every stylesheet and script
+    it loads (all same-site: no external request)."""
+    client.force_login(teacher)
+    response = client.get(reverse("competencies:section-grid", args=[section.pk]), HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response["Content-Encoding"] == "gzip" and "Accept-Encoding" in response["Vary"]
+    html = gzip.decompress(response.content).decode()
+    assert html.count('<td class="state-') == STUDENTS * COMPETENCIES
+    assets = re.findall(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"', html)
+    assert assets and all(url.startswith(settings.STATIC_URL) for url in assets)
+    asset_bytes = sum(len(gzip.compress(Path(finders.find(url.removeprefix(settings.STATIC_URL))).read_bytes()))
+                      for url in assets)
+    total = len(response.content) + asset_bytes
+    print(f"grid 35x60 transferred: HTML {len(response.content)} + CSS/JS {asset_bytes} = {total} bytes compressed")
+    assert total <= 150 * 1024
