@@ -13,7 +13,8 @@ Methods (the names stored with every computed row, so a result stays reproducibl
 - highest: the best result.
 - average: the arithmetic mean.
 - decaying_average: v1 = s1; vk = w*sk + (1 - w)*v(k-1). With w = 0.65 the newest
-  result counts 65% and everything before it 35%.
+  result counts 65% and everything before it 35%. Computed exactly and rounded once, so the
+  set-based SQL of a full recomputation (recompute.py) gives the same value to the cent.
 - n_times_at_mastery: mastered once n results reach the threshold; the value is the
   mean of all results until then, the mean of the n best results afterwards.
 - power_law: a least-squares fit of s = a * t^b over the attempt number t = 1..k (on
@@ -26,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_PREC, ROUND_HALF_UP, Decimal, localcontext
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -101,9 +102,13 @@ def average(scores: Sequence[Decimal]) -> Decimal:
 
 
 def decaying_average(scores: Sequence[Decimal], weight: Decimal) -> Decimal:
-    value = Decimal(scores[0])
-    for score in scores[1:]:
-        value = weight * score + (1 - weight) * value
+    # Exact: each step adds the weight's decimal places, so after about 13 results the default 28 digits would
+    # round on every step and the final half-up rounding could differ from the exact value's. Products and sums
+    # are exact whatever the precision, so an unbounded context costs only the digits the value really has.
+    with localcontext(prec=MAX_PREC):
+        value = Decimal(scores[0])
+        for score in scores[1:]:
+            value = weight * score + (1 - weight) * value
     return _round(value)
 
 

@@ -1,11 +1,23 @@
 """Full mastery recomputation, framework by framework (the command, the Celery task and the job benchmark; P5).
 
-- latest, highest, average and n_times_at_mastery are one set-based statement per framework: the evidence is
-  aggregated in SQL (scores as whole hundredths, rounded half up as mastery.py does), upserted into Mastery on
-  (student, competency) and compared with the stored rows in the same statement, so only the pairs whose value,
-  mastered state or parameters changed are announced.
-- decaying_average and power_law are sequences, so they stay in mastery.py: evidence is read in (student,
-  competency, date) order per chunk of students with values_list().iterator(), and written with one bulk upsert.
+- Every method is one set-based statement per framework on PostgreSQL: the evidence is aggregated in SQL, upserted
+  into Mastery on (student, competency) and compared with the stored rows in the same statement, so only the pairs
+  whose value, mastered state or parameters changed are announced.
+- latest, highest, average and n_times_at_mastery work on scores as whole hundredths, rounded half up as mastery.py
+  does (the same statement on SQLite).
+- decaying_average is a weighted sum: with the results numbered r = 1 (newest) .. n (oldest), v = sum of
+  w*(1-w)^(r-1)*s_r, except the oldest, which has (1-w)^(n-1). It is summed exactly as integers (numeric, never
+  float): with W = 100*w and c_r the score in hundredths, the value in hundredths is
+  sum(c_r * (W, or 100 for the oldest) * (100-W)^(r-1) * 100^(n-r)) / 100^n, rounded half up: mastery.py's
+  exact recurrence, to the cent.
+- power_law repeats mastery.py's float arithmetic operation for operation (float8 is the same IEEE double, ln, exp
+  and pow the same C library on the same machine, the sums in the same order because a window frame feeds its
+  aggregate in the window's order), and rounds the float's shortest text form (extra_float_digits >= 1), as
+  Decimal(str(float)) does.
+- On SQLite (the embedded default) these two stay in mastery.py: SQLite has no exact decimal type and prints floats
+  with 15 digits, so evidence is read in (student, competency, date) order per chunk of students with
+  values_list().iterator(), and written with one bulk upsert. So does a decaying weight that is not whole hundredths
+  (the model allows only those).
 
 Teacher overrides are columns the upsert never touches. Like every other write of mastery, the changed pairs are
 announced with mastery_changed after commit (services._announce).
@@ -25,6 +37,7 @@ from .models import Evidence, Mastery
 from .selectors import ScaleInfo, scale_info
 
 SQL_METHODS = frozenset({mastery.LATEST, mastery.HIGHEST, mastery.AVERAGE, mastery.N_TIMES_AT_MASTERY})
+SEQUENCE_METHODS = frozenset({mastery.DECAYING_AVERAGE, mastery.POWER_LAW})  # set-based on PostgreSQL only
 UPDATED = ("value", "is_mastered", "evidence_count", "method", "params", "computed_at")
 
 
@@ -37,7 +50,7 @@ def recompute_frameworks(*, framework_id: int | None = None, student_ids: Sequen
     framework_ids = set(evidence.values_list("competency__framework_id", flat=True).distinct().order_by())
     total, changed = 0, {}
     for fw_id, info in sorted(scale_info(framework_ids).items()):
-        if info.params.method in SQL_METHODS:
+        if set_based(info.params):
             done, fw_changed = _in_sql(fw_id, info, student_ids)
         else:
             done, fw_changed = _in_python(fw_id, info, student_ids, chunk)
@@ -48,6 +61,15 @@ def recompute_frameworks(*, framework_id: int | None = None, student_ids: Sequen
 
 
 # --- set-based ------------------------------------------------------------------------
+
+
+def set_based(params: mastery.Params) -> bool:
+    """Whether this framework's pairs are recomputed in one statement on the current database (else in Python)."""
+    if params.method in SQL_METHODS:
+        return True
+    if params.method not in SEQUENCE_METHODS or connection.vendor != "postgresql":
+        return False
+    return params.method == mastery.POWER_LAW or (params.decay_weight * 100) % 1 == 0
 
 
 def _scores(framework_id: int, student_ids: Sequence[int] | None) -> tuple[str, tuple]:
@@ -62,6 +84,8 @@ def _scores(framework_id: int, student_ids: Sequence[int] | None) -> tuple[str, 
 def _new_rows_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | None) -> tuple[str, list]:
     """SELECT student_id, competency_id, cnt, cents, value, mastered: the new Mastery of every pair (one GROUP BY)."""
     params = info.params
+    if params.method in SEQUENCE_METHODS:
+        return _sequence_rows_sql(framework_id, info, student_ids)
     base, base_params = _scores(framework_id, student_ids)
     threshold = int((params.threshold * 100).to_integral_value())
     windows = ""
@@ -95,6 +119,55 @@ def _new_rows_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int]
     return sql, list(base_params)
 
 
+def _sequence_rows_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | None) -> tuple[str, list]:
+    """The same columns for decaying_average and power_law (PostgreSQL): window functions over each pair's results."""
+    params = info.params
+    base, base_params = _scores(framework_id, student_ids)
+    scores = (f"SELECT s.student_id AS sid, s.competency_id AS cid, s.id AS eid, s.observed_on AS day, s.score, "
+              f"CAST(ROUND(s.score * 100) AS INTEGER) AS cents FROM ({base}) s")
+    full = "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+    if params.method == mastery.DECAYING_AVERAGE:
+        weight = int(params.decay_weight * 100)
+        # r = 1 is the newest result (latest date, then latest recorded), r = n the oldest; every factor an integer
+        term = (f"CAST(w.cents AS numeric) * (CASE WHEN w.r = w.n THEN 100 ELSE {weight} END) "
+                f"* TRUNC(POWER(CAST({100 - weight} AS numeric), w.r - 1)) * TRUNC(POWER(CAST(100 AS numeric), w.n - w.r))")
+        pairs = (
+            f"SELECT g.sid, g.cid, g.cnt, SIGN(g.num) * DIV(2 * ABS(g.num) + g.den, 2 * g.den) AS cents "  # half up
+            f"FROM (SELECT w.sid, w.cid, COUNT(*) AS cnt, SUM({term}) AS num, TRUNC(POWER(CAST(100 AS numeric), COUNT(*))) AS den "
+            f"FROM (SELECT b.sid, b.cid, b.cents, "
+            f"ROW_NUMBER() OVER (PARTITION BY b.sid, b.cid ORDER BY b.day DESC, b.eid DESC) AS r, "
+            f"COUNT(*) OVER (PARTITION BY b.sid, b.cid ORDER BY b.day DESC, b.eid DESC {full}) AS n "
+            f"FROM ({scores}) b) w GROUP BY w.sid, w.cid) g"
+        )
+    else:
+        # mastery.power_law step by step: x = ln t, y = ln max(s, 0.1), the means, sxx and sxy summed oldest first,
+        # the prediction at t = n; one result: the score itself (not clamped, as in mastery.py)
+        lowest, highest = (int(mastery._round(v) * 100) for v in (params.scale_min, params.scale_max))
+        window = f"WINDOW f AS (PARTITION BY {{t}}.sid, {{t}}.cid ORDER BY {{t}}.day, {{t}}.eid {full})"
+        slope = "(l3.sxy / l3.sxx)"
+        predicted = f"EXP((l3.my - {slope} * l3.mx) + {slope} * l3.x)"
+        pairs = (
+            f"SELECT l3.sid, l3.cid, l3.n AS cnt, CASE WHEN l3.n = 1 THEN l3.cents ELSE LEAST(GREATEST("
+            f"ROUND(CAST(CAST({predicted} AS text) AS numeric) * 100), {lowest}), {highest}) END AS cents "
+            f"FROM (SELECT l2.*, SUM(POWER(l2.x - l2.mx, CAST(2 AS float8))) OVER f AS sxx, "
+            f"SUM((l2.x - l2.mx) * (l2.y - l2.my)) OVER f AS sxy "
+            f"FROM (SELECT l1.*, LN(CAST(l1.t AS float8)) AS x, SUM(LN(CAST(l1.t AS float8))) OVER f / CAST(l1.n AS float8) AS mx, "
+            f"SUM(l1.y) OVER f / CAST(l1.n AS float8) AS my "
+            f"FROM (SELECT b.sid, b.cid, b.day, b.eid, b.cents, ROW_NUMBER() OVER f AS t, COUNT(*) OVER f AS n, "
+            f"LN(GREATEST(CAST(b.score AS float8), CAST('{mastery.POWER_LAW_FLOOR!r}' AS float8))) AS y "
+            f"FROM ({scores}) b {window.format(t='b')}) l1 {window.format(t='l1')}) l2 {window.format(t='l2')}) l3 "
+            f"WHERE l3.t = l3.n"
+        )
+    threshold = int((params.threshold * 100).to_integral_value())
+    enough = f"p.cnt >= {params.min_evidence}"
+    sql = (
+        f"SELECT p.sid AS student_id, p.cid AS competency_id, p.cnt, CASE WHEN {enough} THEN p.cents END AS cents, "
+        f"CASE WHEN {enough} THEN p.cents / 100.0 END AS value, ({enough} AND p.cents >= {threshold}) AS mastered "
+        f"FROM ({pairs}) p"
+    )
+    return sql, list(base_params)
+
+
 def _in_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | None) -> tuple[int, dict[int, set[int]]]:
     from .services import _announce
 
@@ -124,6 +197,8 @@ def _in_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | Non
               connection.ops.adapt_datetimefield_value(timezone.now())]
     changed: dict[int, set[int]] = {}
     with transaction.atomic(), connection.cursor() as cursor:
+        if info.params.method == mastery.POWER_LAW:
+            cursor.execute("SET LOCAL extra_float_digits = 1")  # a float's text is its shortest exact form, as str()
         if postgres:  # one statement: every part sees the stored rows as they were before the upsert
             cursor.execute(f"{ctes}, up AS ({upsert}) {report}", params)
             rows = cursor.fetchall()
