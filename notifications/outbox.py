@@ -159,9 +159,9 @@ def record_failure(*, kind: str, object_id: int, to: Sequence[str], error: BaseE
                    .exclude(state=State.SENT_AGAIN).first())
         if failure is None:
             addresses = [a for a in to if a]
-            recipient = get_user_model().objects.filter(email__in=addresses).order_by("pk").first() if addresses else None
-            failure = DeliveryFailure(kind=kind, object_id=object_id, to=", ".join(addresses)[:500], recipient=recipient,
-                                      first_failed_at=now)
+            people = get_user_model().objects.filter(email__in=addresses).order_by("pk")
+            failure = DeliveryFailure(kind=kind, object_id=object_id, to=", ".join(addresses)[:500],
+                                      recipient=people.first() if addresses else None, first_failed_at=now)
         failure.attempts += 1
         failure.smtp_code, failure.error, failure.permanent, failure.last_failed_at = code, text, permanent, now
         gave_up = permanent or failure.attempts > MAX_RETRIES
