@@ -185,10 +185,11 @@ def delivery_failures(request: HttpRequest) -> HttpResponse:
     """Emails to the district's people that the mail server refused for good, or that still failed after
     every retry; each can be sent again or dismissed."""
     district = _administered_district(request.user)
-    failures = notification_selectors.failures_for(selectors.district_accounts(district))
-    page = Paginator(failures, FAILURES_PAGE_SIZE).get_page(request.GET.get("page"))
+    people = selectors.district_accounts(district)
+    page = Paginator(notification_selectors.failures_for(people), FAILURES_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(failure, outbox.describe(failure.kind)) for failure in page]
-    return render(request, "roster/delivery_failures.html", {"page": page, "rows": rows})
+    resolved = [(failure, outbox.describe(failure.kind)) for failure in notification_selectors.resolved_failures_for(people)]
+    return render(request, "roster/delivery_failures.html", {"page": page, "rows": rows, "resolved": resolved})
 
 
 def _failure_action(request: HttpRequest, failure_id: int, act, done_message: str) -> HttpResponse:
