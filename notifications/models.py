@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class DeliveryFailure(models.Model):
@@ -14,10 +15,10 @@ class DeliveryFailure(models.Model):
     failure opens a new row. The server's answer is kept, never the message."""
 
     class State(models.TextChoices):
-        RETRYING = "retrying", "Being retried"
-        FAILED = "failed", "Could not be sent"
-        DISMISSED = "dismissed", "Dismissed"
-        SENT_AGAIN = "sent_again", "Sent again"
+        RETRYING = "retrying", _("Being retried")
+        FAILED = "failed", _("Could not be sent")
+        DISMISSED = "dismissed", _("Dismissed")
+        SENT_AGAIN = "sent_again", _("Sent again")
 
     BLOCKING = (State.FAILED, State.DISMISSED)
 
