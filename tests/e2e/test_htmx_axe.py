@@ -79,6 +79,7 @@ def test_axe_after_the_mastery_grid_domain_filter(signed_in_page):
     page = session.page
     page.get_by_role("link", name="Mastery grid for Grade 5 Math").click()
     domain = page.get_by_label("Show the domain")
+    expect(domain.locator("option").last).to_be_attached()  # the grid page has loaded (reading options does not wait)
     choice = [o for o in domain.locator("option").all_inner_texts() if o.strip()][-1]
     domain.select_option(label=choice)
     with page.expect_response(lambda r: "/grid/" in r.url and r.request.headers.get("hx-request") == "true"):
