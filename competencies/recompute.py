@@ -38,6 +38,7 @@ from .selectors import ScaleInfo, scale_info
 
 SQL_METHODS = frozenset({mastery.LATEST, mastery.HIGHEST, mastery.AVERAGE, mastery.N_TIMES_AT_MASTERY})
 SEQUENCE_METHODS = frozenset({mastery.DECAYING_AVERAGE, mastery.POWER_LAW})  # set-based on PostgreSQL only
+SHORT = 6  # decaying average: up to 6 results, the exact sum fits in bigint (scores below 100: < 6 * 10^16)
 UPDATED = ("value", "is_mastered", "evidence_count", "method", "params", "computed_at")
 
 
@@ -127,17 +128,30 @@ def _sequence_rows_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence
               f"CAST(ROUND(s.score * 100) AS INTEGER) AS cents FROM ({base}) s")
     full = "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
     if params.method == mastery.DECAYING_AVERAGE:
-        weight = int(params.decay_weight * 100)
-        # r = 1 is the newest result (latest date, then latest recorded), r = n the oldest; every factor an integer
-        term = (f"CAST(w.cents AS numeric) * (CASE WHEN w.r = w.n THEN 100 ELSE {weight} END) "
-                f"* TRUNC(POWER(CAST({100 - weight} AS numeric), w.r - 1)) * TRUNC(POWER(CAST(100 AS numeric), w.n - w.r))")
+        weight, rest = int(params.decay_weight * 100), 100 - int(params.decay_weight * 100)
+        # r = 1 is the newest result (latest date, then latest recorded), r = n the oldest; every factor an integer.
+        # Up to SHORT results (almost every pair) the sum fits in bigint, with the powers read from constant arrays;
+        # longer sequences take numeric, which has no limit.
+        powers = f"(ARRAY[{', '.join(str(rest ** k) for k in range(SHORT))}]::bigint[])"
+        hundreds = f"(ARRAY[{', '.join(str(100 ** k) for k in range(SHORT + 1))}]::bigint[])"
+        share = f"(CASE WHEN w.r = w.n THEN 100 ELSE {weight} END)"
+        short = f"CAST(w.cents AS bigint) * {share} * {powers}[w.r] * {hundreds}[w.n - w.r + 1]"
+        long = (f"CAST(w.cents AS numeric) * {share} * TRUNC(POWER(CAST({rest} AS numeric), w.r - 1)) "
+                f"* TRUNC(POWER(CAST(100 AS numeric), w.n - w.r))")
+        # the value in hundredths rounded half up (away from zero) by integer division: bigint, or numeric's DIV
+        den = f"{hundreds}[g.cnt + 1]"
+        short_cents = f"(CASE WHEN g.small < 0 THEN -1 ELSE 1 END) * ((2 * ABS(g.small) + {den}) / (2 * {den}))"
+        den = "TRUNC(POWER(CAST(100 AS numeric), g.cnt))"
+        long_cents = f"SIGN(g.num) * DIV(2 * ABS(g.num) + {den}, 2 * {den})"
         pairs = (
-            f"SELECT g.sid, g.cid, g.cnt, SIGN(g.num) * DIV(2 * ABS(g.num) + g.den, 2 * g.den) AS cents "  # half up
-            f"FROM (SELECT w.sid, w.cid, COUNT(*) AS cnt, SUM({term}) AS num, TRUNC(POWER(CAST(100 AS numeric), COUNT(*))) AS den "
+            f"SELECT g.sid, g.cid, g.cnt, CASE WHEN g.cnt <= {SHORT} THEN {short_cents} ELSE {long_cents} END AS cents "
+            f"FROM (SELECT w.sid, w.cid, COUNT(*) AS cnt, "
+            f"CAST(SUM(CASE WHEN w.n <= {SHORT} THEN {short} END) AS bigint) AS small, "
+            f"SUM(CASE WHEN w.n > {SHORT} THEN {long} END) AS num "
             f"FROM (SELECT b.sid, b.cid, b.cents, "
-            f"ROW_NUMBER() OVER (PARTITION BY b.sid, b.cid ORDER BY b.day DESC, b.eid DESC) AS r, "
-            f"COUNT(*) OVER (PARTITION BY b.sid, b.cid ORDER BY b.day DESC, b.eid DESC {full}) AS n "
-            f"FROM ({scores}) b) w GROUP BY w.sid, w.cid) g"
+            f"ROW_NUMBER() OVER f AS r, COUNT(*) OVER f AS n FROM ({scores}) b "  # one window: one pass
+            f"WINDOW f AS (PARTITION BY b.sid, b.cid ORDER BY b.day DESC, b.eid DESC {full})) w "
+            f"GROUP BY w.sid, w.cid) g"
         )
     else:
         # mastery.power_law step by step: x = ln t, y = ln max(s, 0.1), the means, sxx and sxy summed oldest first,
@@ -151,7 +165,8 @@ def _sequence_rows_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence
             f"ROUND(CAST(CAST({predicted} AS text) AS numeric) * 100), {lowest}), {highest}) END AS cents "
             f"FROM (SELECT l2.*, SUM(POWER(l2.x - l2.mx, CAST(2 AS float8))) OVER f AS sxx, "
             f"SUM((l2.x - l2.mx) * (l2.y - l2.my)) OVER f AS sxy "
-            f"FROM (SELECT l1.*, LN(CAST(l1.t AS float8)) AS x, SUM(LN(CAST(l1.t AS float8))) OVER f / CAST(l1.n AS float8) AS mx, "
+            f"FROM (SELECT l1.*, LN(CAST(l1.t AS float8)) AS x, "
+            f"SUM(LN(CAST(l1.t AS float8))) OVER f / CAST(l1.n AS float8) AS mx, "
             f"SUM(l1.y) OVER f / CAST(l1.n AS float8) AS my "
             f"FROM (SELECT b.sid, b.cid, b.day, b.eid, b.cents, ROW_NUMBER() OVER f AS t, COUNT(*) OVER f AS n, "
             f"LN(GREATEST(CAST(b.score AS float8), CAST('{mastery.POWER_LAW_FLOOR!r}' AS float8))) AS y "

@@ -33,11 +33,13 @@ def framework_spec(draw):
     levels = draw(st.sampled_from(SCALES))
     low, high = levels[0] * 100, levels[-1] * 100
     # any hundredth on the scale, often a level or a half level (so exact half cents come up in the averages)
-    score = st.one_of(st.integers(low, high), st.sampled_from([v * 100 for v in levels] + [v * 100 + 50 for v in levels[:-1]]))
+    halves = [v * 100 for v in levels] + [v * 100 + 50 for v in levels[:-1]]
+    score = st.one_of(st.integers(low, high), st.sampled_from(halves))
     results = st.lists(st.tuples(st.integers(0, 4), score), max_size=8)  # (day, score in hundredths), in recorded order
     long_results = st.lists(st.tuples(st.integers(0, 30), score), min_size=14, max_size=40)  # past 28 digits
     return {
-        "method": draw(st.sampled_from(mastery.METHODS)),
+        # every method, the two sequences (set-based on PostgreSQL) three times as often as the others
+        "method": draw(st.sampled_from([*mastery.METHODS, *sorted(recompute.SEQUENCE_METHODS) * 2])),
         "weight": draw(st.one_of(st.integers(1, 100), st.sampled_from([50, 65, 100]))),
         "min_evidence": draw(st.integers(1, 4)),
         "n_times": draw(st.integers(1, 3)),
@@ -177,7 +179,8 @@ def test_sequences_are_one_statement_per_framework(students, method):
                             "threshold": 300})
     competencies = [CompetencyFactory(framework=framework) for _ in range(2)]
     rng = random.Random(7)
-    _record([(s, c, rng.randrange(5), rng.randrange(100, 401)) for s in students for c in competencies for _ in range(rng.randrange(5))])
+    _record([(s, c, rng.randrange(5), rng.randrange(100, 401))
+             for s in students for c in competencies for _ in range(rng.randrange(5))])
     with CaptureQueriesContext(connection) as queries:
         services.recompute_all(chunk=1)
     statements = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
