@@ -2,8 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/waypoint_bench python -m bench.jobs [--reports 30]
 
-- mastery: competencies.services.recompute_all (set-based SQL per framework, Python in batches for the decaying
-  average and power law) over the first --mastery-students students (0: all); evidence rows/s
+- mastery: competencies.services.recompute_all (one set-based statement per framework on PostgreSQL, every method)
+  over the first --mastery-students students (0: all); evidence rows/s
 - oneroster: the bench district's roster exported as OneRoster 1.1 (fresh sourcedIds) and imported as a dry run
   (every row checked and written, then rolled back), seconds and peak MB
 - digest: family_portal.services.send_weekly_digests for every family (the code the Celery task runs), emails/s;

@@ -168,8 +168,8 @@ def _announce(changed: dict[int, set[int]]) -> None:
 def recompute_all(*, framework_id: int | None = None, student_ids: Sequence[int] | None = None, chunk: int = 1000) -> int:
     """Recompute every pair with evidence (or one framework's, or some students'): the command, the task and the bench.
 
-    - set-based SQL per framework for latest, highest, average and n-times-at-mastery; decaying average and power
-      law in Python over chunks of `chunk` students (competencies/recompute.py)
+    - one set-based statement per framework (competencies/recompute.py); on SQLite the decaying average and power
+      law run in Python over chunks of `chunk` students
     - overrides kept; mastery_changed after commit for the pairs whose value, mastered state or parameters changed
     """
     from .recompute import recompute_frameworks
