@@ -6,14 +6,15 @@
 - latest, highest, average and n_times_at_mastery work on scores as whole hundredths, rounded half up as mastery.py
   does (the same statement on SQLite).
 - decaying_average is a weighted sum: with the results numbered r = 1 (newest) .. n (oldest), v = sum of
-  w*(1-w)^(r-1)*s_r, except the oldest, which has (1-w)^(n-1). It is summed exactly as integers (numeric, never
-  float): with W = 100*w and c_r the score in hundredths, the value in hundredths is
+  w*(1-w)^(r-1)*s_r, except the oldest, which has (1-w)^(n-1). It is summed exactly as integers (bigint up to SHORT
+  results, numeric beyond; never float): with W = 100*w and c_r the score in hundredths, the value in hundredths is
   sum(c_r * (W, or 100 for the oldest) * (100-W)^(r-1) * 100^(n-r)) / 100^n, rounded half up: mastery.py's
   exact recurrence, to the cent.
 - power_law repeats mastery.py's float arithmetic operation for operation (float8 is the same IEEE double, ln, exp
   and pow the same C library on the same machine, the sums in the same order because a window frame feeds its
   aggregate in the window's order), and rounds the float's shortest text form (extra_float_digits >= 1), as
-  Decimal(str(float)) does.
+  Decimal(str(float)) does. A database server with another C library could differ in the last bit of ln or exp:
+  that changes the stored cent only for a prediction within about 1e-15 of a half cent.
 - On SQLite (the embedded default) these two stay in mastery.py: SQLite has no exact decimal type and prints floats
   with 15 digits, so evidence is read in (student, competency, date) order per chunk of students with
   values_list().iterator(), and written with one bulk upsert. So does a decaying weight that is not whole hundredths
