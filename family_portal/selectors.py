@@ -224,6 +224,12 @@ def reports_for(student: Student) -> QuerySet[ProgressReport]:
     return iep_selectors.progress_reports_of(student)
 
 
+def report_pdf_in(report: ProgressReport, language: str):
+    """The report's PDF file in `language` if a copy was made in it, else the school's own."""
+    copy = report.copies.filter(language=language).first()
+    return copy.pdf if copy else report.pdf
+
+
 # --- Input to the IEP team ---------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -141,7 +142,9 @@ def report_pdf(request: HttpRequest, student: Student, report_id: int) -> FileRe
     report = selectors.reports_for(student).filter(pk=report_id).first()
     if report is None:
         raise Http404
-    return FileResponse(report.pdf.open("rb"), content_type="application/pdf", as_attachment=request.GET.get("download") == "1",
+    # The copy in the reader's language when the report was made in it; otherwise the school's own.
+    pdf = selectors.report_pdf_in(report, translation.get_language())
+    return FileResponse(pdf.open("rb"), content_type="application/pdf", as_attachment=request.GET.get("download") == "1",
                         filename=f"progress-report-{report.period}.pdf")
 
 

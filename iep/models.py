@@ -236,3 +236,19 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.period}"
+
+
+class ProgressReportCopy(models.Model):
+    """The same report rendered in a family's language (a parent reading Spanish gets it in Spanish), made with
+    the report so it is the same snapshot; the school's record stays `ProgressReport.pdf`."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="copies")
+    language = models.CharField(max_length=8)
+    pdf = models.FileField(upload_to="iep/reports/%Y/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "language"], name="one_report_copy_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.language})"

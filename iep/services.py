@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from competencies.models import Competency, Evidence
@@ -30,7 +32,7 @@ from profiles.models import ProfileGoal
 from roster.models import Caseload, Guardianship, StaffAssignment, Student
 
 from . import attachments, monitoring, selectors
-from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, TeamMember
+from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, ProgressReportCopy, TeamMember
 from .pdf import render_pdf
 
 Status = IEPInput.Status
@@ -311,60 +313,75 @@ def save_goal(*, plan: IEPPlan, by: User, goal: Goal | None = None, competencies
 # --- Notifications (outbox) ---------------------------------------------------------------
 
 
-def _send(queryset: QuerySet, field: str, *, subject: str, template: str, context: dict, to: list[str]) -> bool:
+Reader = tuple[str, str]  # (email, preferred language)
+
+
+def _send(queryset: QuerySet, field: str, *, subject: str, template: str, context: dict, to: Sequence[Reader]) -> bool:
     """Send one outbox notification once (notifications.outbox.send_once: claim, send and mark in one
-    transaction; a refused email is recorded for the district administrator, T8.6)."""
+    transaction; a refused email is recorded for the district administrator, T8.6). Each reader gets it in
+    their own language: one email per language, a lazy `subject` translated with the body."""
     def send() -> None:
-        if to:
-            send_mail(subject, render_to_string(template, context), None, to)
+        for language, emails in _by_language(to).items():
+            with translation.override(language):
+                send_mail(str(subject), render_to_string(template, context), None, emails)
 
-    return send_once(queryset, field, send, to=to)
+    return send_once(queryset, field, send, to=[email for email, _language in to])
 
 
-def _input_reviewers(student: Student) -> list[str]:
+def _by_language(readers: Sequence[Reader]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for email, language in readers:
+        groups.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
+    return groups
+
+
+def _input_reviewers(student: Student) -> list[Reader]:
     managers = list(Caseload.objects.filter(student=student, role=Caseload.Role.CASE_MANAGER, is_active=True)
-                    .values_list("staff__email", flat=True))
+                    .values_list("staff__email", "staff__preferred_language"))
     if managers:
         return managers
     return list(StaffAssignment.objects.filter(district_id=student.school.district_id, role=StaffAssignment.Role.SPED_DIRECTOR)
-                .values_list("user__email", flat=True))
+                .values_list("user__email", "user__preferred_language"))
 
 
 def notify_new_input(*, input_id: int) -> bool:
     """Tell the student's case manager (or, without one, the district's director) that an input arrived."""
     item = IEPInput.objects.select_related("student__school").get(pk=input_id)
-    return _send(IEPInput.objects.filter(pk=input_id), "notified_at", subject=_("New input for an IEP team"),
+    return _send(IEPInput.objects.filter(pk=input_id), "notified_at", subject=gettext_lazy("New input for an IEP team"),
                  template="iep/emails/new_input.txt", context={"input": item}, to=_input_reviewers(item.student))
 
 
 def notify_answer(*, input_id: int) -> bool:
     """Write the team's answer to the person who sent the input."""
     item = IEPInput.objects.select_related("student", "submitted_by", "answered_by").get(pk=input_id)
-    return _send(IEPInput.objects.filter(pk=input_id), "answer_notified_at", subject=_("The IEP team answered you"),
-                 template="iep/emails/answer.txt", context={"input": item}, to=[item.submitted_by.email])
+    sender = item.submitted_by
+    return _send(IEPInput.objects.filter(pk=input_id), "answer_notified_at", subject=gettext_lazy("The IEP team answered you"),
+                 template="iep/emails/answer.txt", context={"input": item}, to=[(sender.email, sender.preferred_language)])
 
 
 def notify_goal_flag(*, goal_id: int) -> bool:
     goal = Goal.objects.select_related("plan__student", "plan__case_manager").get(pk=goal_id)
     if goal.flagged_at is None:
         return False
-    to = [m for m in [goal.plan.case_manager.email if goal.plan.case_manager else None] if m] or _input_reviewers(goal.plan.student)
+    manager = goal.plan.case_manager
+    to = [(manager.email, manager.preferred_language)] if manager and manager.email else _input_reviewers(goal.plan.student)
     return _send(Goal.objects.filter(pk=goal_id, flagged_at__isnull=False), "flag_notified_at",
-                 subject=_("An IEP goal needs a look"), template="iep/emails/goal_flag.txt", context={"goal": goal}, to=to)
+                 subject=gettext_lazy("An IEP goal needs a look"), template="iep/emails/goal_flag.txt", context={"goal": goal}, to=to)
 
 
-def _family_emails(student: Student) -> list[str]:
+def _family_readers(student: Student) -> list[Reader]:
+    """Who reads the student's reports: the guardians with the right to records, or the adult student."""
     if student.is_adult and not student.is_dependent_adult:
-        return [student.user.email] if student.user_id else []
+        return [(student.user.email, student.user.preferred_language)] if student.user_id else []
     return list(Guardianship.objects.filter(student=student, is_active=True, may_access_records=True)
-                .values_list("guardian__email", flat=True))
+                .values_list("guardian__email", "guardian__preferred_language"))
 
 
 def notify_family_of_report(*, report_id: int) -> bool:
     report = ProgressReport.objects.select_related("student__user").get(pk=report_id)
     return _send(ProgressReport.objects.filter(pk=report_id).exclude(pdf=""), "family_notified_at",
-                 subject=_("A new progress report is ready"), template="iep/emails/report_ready.txt",
-                 context={"report": report}, to=_family_emails(report.student))
+                 subject=gettext_lazy("A new progress report is ready"), template="iep/emails/report_ready.txt",
+                 context={"report": report}, to=_family_readers(report.student))
 
 
 def sweep_outbox() -> int:
@@ -384,6 +401,12 @@ def sweep_outbox() -> int:
 # --- Quarterly progress reports ----------------------------------------------------------------
 
 
+def _report_pdf(context: dict, language: str) -> bytes:
+    with translation.override(language):
+        pdf, _refused = render_pdf(render_to_string("iep/report_pdf.html", {**context, "LANGUAGE_CODE": language}))
+    return pdf
+
+
 def report_context(*, plan: IEPPlan, period: str) -> dict:
     first, last = monitoring.quarter_bounds(period)
     return {"plan": plan, "student": plan.student, "period": period, "period_start": first, "period_end": last,
@@ -395,7 +418,8 @@ def create_progress_report(*, student_id: int, period: str) -> ProgressReport | 
 
     - no current plan: nothing
     - the row is created or found (unique student + period) and locked, so two workers render once
-    - the PDF is rendered with no URL fetching and stored; the family is told after commit
+    - the PDF is rendered with no URL fetching and stored, in the school's language and in each other language
+      its family reads (the same snapshot, made together); the family is told after commit
     """
     student = Student.objects.filter(pk=student_id).first()
     plan = selectors.current_plan(student) if student else None
@@ -406,8 +430,10 @@ def create_progress_report(*, student_id: int, period: str) -> ProgressReport | 
         report = ProgressReport.objects.select_for_update().get(pk=report.pk)
         if report.pdf:
             return report
-        html = render_to_string("iep/report_pdf.html", report_context(plan=plan, period=period))
-        pdf, _refused = render_pdf(html)
-        report.pdf.save(f"{student.uuid}-{period}.pdf", ContentFile(pdf), save=True)
+        context = report_context(plan=plan, period=period)
+        report.pdf.save(f"{student.uuid}-{period}.pdf", ContentFile(_report_pdf(context, settings.LANGUAGE_CODE)), save=True)
+        for language in sorted({lang for _email, lang in _family_readers(student)} - {settings.LANGUAGE_CODE, ""}):
+            copy = ProgressReportCopy(report=report, language=language)
+            copy.pdf.save(f"{student.uuid}-{period}-{language}.pdf", ContentFile(_report_pdf(context, language)), save=True)
         _after_commit("notify_family_report", report_id=report.pk)
     return report

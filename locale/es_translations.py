@@ -403,6 +403,20 @@ ES = {
     "How they learn best · %(name)s": "Cómo aprende mejor · %(name)s",
     "How %(name)s learns best": "Cómo aprende mejor %(name)s",
     "Nothing is written here yet. Your child and the teachers write it together.": "Todavía no hay nada escrito aquí. Su hijo/a y los maestros lo escriben juntos.",
+    # The quarterly progress report and the IEP team's emails, as a family reading Spanish receives them.
+    "The IEP team answered you": "El equipo del IEP le respondió",
+    "A new progress report is ready": "Hay un nuevo informe de progreso",
+    "The IEP team answered the message you sent about %(name)s.": "El equipo del IEP respondió al mensaje que usted envió sobre %(name)s.",
+    "— %(who)s": "— %(who)s",
+    "A new progress report for %(name)s (%(period)s) is ready. Sign in to Waypoint to read it.": "Hay un nuevo informe de progreso de %(name)s (%(period)s). Inicie sesión en Waypoint para leerlo.",
+    "Progress report %(period)s: %(name)s": "Informe de progreso %(period)s: %(name)s",
+    "Grade %(grade)s": "Grado %(grade)s",
+    "Progress on each IEP goal from %(start)s to %(end)s, with every result recorded up to the end of the period.": "Progreso en cada meta del IEP del %(start)s al %(end)s, con todos los resultados registrados hasta el final del período.",
+    "Case manager: %(cm)s. Next annual review: %(review)s.": "Coordinador/a del caso: %(cm)s. Próxima revisión anual: %(review)s.",
+    "In plain words:": "En palabras sencillas:",
+    "The latest result was %(value)s %(unit)s on %(day)s. The goal started at %(baseline)s and aims for %(target)s.": "El resultado más reciente fue %(value)s %(unit)s el %(day)s. La meta empezó en %(baseline)s y busca llegar a %(target)s.",
+    "No results were recorded in this period.": "No se registraron resultados en este período.",
+    "No goals are recorded for this IEP.": "No hay metas registradas en este IEP.",
 }
 
 

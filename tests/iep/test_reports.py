@@ -1,18 +1,29 @@
 """Quarterly progress reports: the Celery task, idempotent, and PDFs that fetch nothing."""
 
+import re
+import zlib
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
-from iep import tasks
-from iep.models import ProgressReport
+from iep import services, tasks
+from iep.models import IEPInput, ProgressReport
 from iep.pdf import render_pdf
-from tests.factories.iep import GoalFactory, IEPPlanFactory, ProgressPointFactory
+from tests.factories.iep import GoalFactory, IEPInputFactory, IEPPlanFactory, ProgressPointFactory
 from tests.factories.roster import GuardianshipFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
+Status = IEPInput.Status
+
+
+def _pdf_text(pdf: bytes) -> bytes:
+    """The PDF's objects with every compressed stream inflated (WeasyPrint packs the catalog into one)."""
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
+    return pdf + b"".join(zlib.decompress(data) for data in streams)
 
 
 @pytest.fixture
@@ -59,3 +70,52 @@ def test_family_downloads_the_stored_report_and_reads_it_as_a_page(client, guard
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     page = client.get(reverse("iep:report-page", args=[student.uuid, "2026-Q3"]))
     assert "Progress report 2026-Q3" in page.content.decode()
+
+
+def test_a_family_reading_spanish_gets_the_report_and_its_email_in_spanish(
+        client, guardian, other_guardian, student, case_manager, django_capture_on_commit_callbacks):
+    """The product's family portal is in the family's language: a guardian reading Spanish is emailed in Spanish
+    and reads the same report (same period, made at the same time) in Spanish; the other guardian, reading
+    English, gets the school's own report and an English email."""
+    guardian.preferred_language = "es"
+    guardian.save(update_fields=["preferred_language"])
+    GuardianshipFactory(guardian=other_guardian, student=student)
+    plan = IEPPlanFactory(student=student, case_manager=case_manager)
+    GoalFactory(plan=plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_id = tasks.generate_progress_report(student_id=student.pk, period="2026-Q3")
+
+    report = ProgressReport.objects.get(pk=report_id)
+    (copy,) = report.copies.all()
+    assert copy.language == "es"
+    spanish, english = _pdf_text(copy.pdf.read()), _pdf_text(report.pdf.read())
+    assert b"/Lang (es)" in spanish and b"/Lang (en)" in english  # each PDF says its language
+
+    by_reader = {m.to[0]: m for m in mail.outbox}
+    assert sorted(by_reader) == sorted([guardian.email, other_guardian.email])
+    with translation.override("es"):
+        spanish_subject = gettext("A new progress report is ready")
+    assert spanish_subject != "A new progress report is ready"
+    assert by_reader[guardian.email].subject == spanish_subject and "Maya" in by_reader[guardian.email].body
+    assert by_reader[other_guardian.email].subject == "A new progress report is ready"
+
+    url = reverse("family_portal:report-pdf", args=[student.uuid, report_id])
+    for reader, expected in [(guardian, copy), (other_guardian, report)]:
+        client.force_login(reader)
+        expected.pdf.seek(0)
+        assert b"".join(client.get(url).streaming_content) == expected.pdf.read(), reader.email
+
+
+def test_an_answer_from_the_iep_team_reaches_a_spanish_reading_parent_in_spanish(
+        student, guardian, case_manager, django_capture_on_commit_callbacks):
+    guardian.preferred_language = "es"
+    guardian.save(update_fields=["preferred_language"])
+    item = IEPInputFactory(student=student, submitted_by=guardian)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.move_input(input_id=item.pk, action="answer", by=case_manager, seen_status=Status.RECEIVED,
+                            answer="Vamos a añadir audiolibros al plan.")
+    (message,) = mail.outbox
+    with translation.override("es"):
+        assert message.subject == gettext("The IEP team answered you") != "The IEP team answered you"
+        assert gettext("The IEP team answered the message you sent about %(name)s.") % {"name": "Maya Rivera"} in message.body
+    assert "Vamos a añadir audiolibros al plan." in message.body

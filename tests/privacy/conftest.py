@@ -1,12 +1,13 @@
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
 from competencies.models import Evidence, Mastery
 from family_portal.models import Highlight, HighlightNotice
-from iep.models import ProgressPoint
+from iep.models import IEPPlan, ProgressPoint, ProgressReport, ProgressReportCopy
 from paths.models import LearningSession
 from privacy.models import Departure, PermanentRecord, PurgeCertificate
 from roster.models import Draft, Student
@@ -41,4 +42,7 @@ def maya_everywhere(maya, demo) -> Student:
     PurgeCertificate.objects.create(district=maya.school.district, student_uuid=maya.uuid, reason="test")
     Draft.objects.create(user=demo["parent@demo.test"], student=maya, form="family-input",
                          fields={"kind": "question", "text": "Kept when the session was about to end"})
+    report = ProgressReport.objects.filter(student=maya).first() or ProgressReport.objects.create(
+        student=maya, plan=IEPPlan.objects.filter(student=maya).first(), period="2026-Q1")
+    ProgressReportCopy.objects.create(report=report, language="es", pdf=ContentFile(b"%PDF-1.7 copy", name="copy-es.pdf"))
     return maya
