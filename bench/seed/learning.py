@@ -59,7 +59,7 @@ class LearningSeeder:
         self.rng, self.w, self.people, self.today = rng, writers, people, today
         self.evidence_per_student = evidence_per_student
         self.now = timezone.now()
-        self.params = mastery.Params(method=mastery.DECAYING_AVERAGE, threshold=Decimal(3), scale_min=Decimal(1),
+        self.params = mastery.Params(method=mastery.DECAYING_AVERAGE, threshold=Decimal("3.00"), scale_min=Decimal(1),
                                      scale_max=Decimal(4), decay_weight=Decimal("0.65"), n_times=2, min_evidence=1)
 
     def framework(self) -> Learning:
