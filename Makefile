@@ -4,6 +4,7 @@
 #   make test-pg   the same suite on PostgreSQL + Redis (the CI leg)
 #   make worker    a Celery worker (needs REDIS_URL)
 #   make messages  extract and compile Spanish translations
+#   make screenshots  retake the README's screenshots (docs/screenshots/) with Chromium
 #   make bench     page, job and load benchmarks on PostgreSQL + Redis (bench/README.md); make bench-db seeds their database
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -14,7 +15,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
-.PHONY: run test test-pg worker messages check-chromium bench bench-db
+.PHONY: run test test-pg worker messages check-chromium bench bench-db screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +64,17 @@ worker: $(VENV)/.installed-runtime
 messages: $(VENV)/.installed-runtime
 	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=tests
 	$(PY) manage.py compilemessages -l es --ignore=.venv
+
+# README screenshots: the demo on a scratch SQLite database, served on a spare port, photographed by Chromium.
+SHOTS_DB := /tmp/waypoint-screenshots.sqlite3
+SHOTS_PORT ?= 8765
+screenshots: $(VENV)/.installed-dev
+	rm -f $(SHOTS_DB)
+	DATABASE_URL=sqlite:///$(SHOTS_DB) $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:///$(SHOTS_DB) $(PY) manage.py seed_demo > /dev/null
+	DATABASE_URL=sqlite:///$(SHOTS_DB) $(PY) manage.py runserver --noreload 127.0.0.1:$(SHOTS_PORT) > /dev/null 2>&1 & \
+		server=$$!; trap 'kill $$server' EXIT; sleep 4; \
+		WAYPOINT_BASE_URL=http://127.0.0.1:$(SHOTS_PORT) $(PY) docs/screenshots/take.py
 
 # Benchmarks (bench/README.md): not tests, never part of `make test`. Their own database and Redis db.
 BENCH_DB ?= waypoint_bench

@@ -1,10 +1,11 @@
-"""Screenshots for the README: `make run` in one shell, then `.venv/bin/python docs/screenshots/take.py`."""
+"""Screenshots for the README: `make screenshots` (or `make run` in one shell, then this script)."""
 
+import os
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-BASE = "http://127.0.0.1:8000"
+BASE = os.environ.get("WAYPOINT_BASE_URL", "http://127.0.0.1:8000")
 OUT = Path(__file__).parent
 SHOTS = [
     ("teacher@demo.test", "/staff/", "teacher-home.png", None),
