@@ -33,6 +33,14 @@ def run_axe(page) -> AxeResult:
     # Evaluated through the DevTools protocol, so the page's script-src 'self' CSP does not block it.
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SOURCE)
+    # Colours are judged once they have settled: a button still fading into its hover or focus colour after a
+    # click measured a passing colour pair half-way (4.21:1 on #1371fd) and made CI flaky.
+    # Endless animations (a spinner) are left alone, and no wait lasts more than 2 s.
+    page.evaluate("""() => Promise.race([
+        Promise.all(document.getAnimations()
+            .filter(animation => animation.effect && animation.effect.getComputedTiming().endTime !== Infinity)
+            .map(animation => animation.finished.catch(() => null))),
+        new Promise(resolve => setTimeout(resolve, 2000))])""")
     raw = page.evaluate(
         "options => axe.run(document, options)",
         {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations", "incomplete"]},
