@@ -89,10 +89,11 @@ class PageProblems:
             self.items.append(f"console {message.type} on {message.page.url}: {message.text}")
 
     def _on_request_failed(self, request) -> None:
-        # ERR_ABORTED is the browser cancelling a request itself, never a server or policy refusal: a navigation
-        # that turns into a download (a PDF), or a background question (the idle warning's session status, an htmx
-        # swap) still in flight when the person moves to another page. Neither is anything a user sees.
-        if request.failure == "net::ERR_ABORTED" and request.resource_type in {"document", "fetch", "xhr"}:
+        # ERR_ABORTED is the browser cancelling a request itself, never a server or policy refusal (a CSP refusal
+        # is reported on the console, a missing file by _on_response): a navigation that turns into a download (a
+        # PDF), or anything still loading when the person moves to another page (an icon, the idle warning's
+        # status question, an htmx swap). None of it is anything a user sees.
+        if request.failure == "net::ERR_ABORTED":
             return
         self.items.append(f"request failed: {request.url} ({request.failure})")
 
