@@ -171,7 +171,7 @@ def main() -> None:
     parser.add_argument("--one", choices=JOBS, help=argparse.SUPPRESS)
     parser.add_argument("--jobs", nargs="*", choices=JOBS)
     parser.add_argument("--reports", type=int, default=30, help="How many progress-report PDFs to render")
-    parser.add_argument("--mastery-students", type=int, default=500, help="Recompute the pairs of this many students (0: all)")
+    parser.add_argument("--mastery-students", type=int, default=0, help="Recompute the pairs of this many students (0: all, the full recomputation P5 names)")
     parser.add_argument("--allow-sqlite", action="store_true")
     args = parser.parse_args()
     if args.one:
