@@ -398,27 +398,43 @@ def case_managers_for(user: User) -> QuerySet[User]:
 
 
 OVERDUE_SHOWN = 25
+DUE_SHOWN = 50  # reviews and re-evaluations listed for the whole district; one school's are listed in full
 
 
 @dataclass(frozen=True)
 class Deadlines:
-    reviews: list[IEPPlan]
+    reviews: list[IEPPlan]  # soonest first: every one of `school`'s, or the soonest DUE_SHOWN without a school
     reevaluations: list[IEPPlan]
     overdue_inputs: list[IEPInput]  # the oldest OVERDUE_SHOWN; every one of them is in the queue (age=past_target)
     overdue_count: int
     per_school: list[dict]
+    school: dict | None = None  # the per-school row chosen, if any
+    reviews_count: int = 0  # how many are due in the window (for the school chosen, or in all)
+    reevaluations_count: int = 0
+
+    @property
+    def total_reviews(self) -> int:
+        return sum(row["reviews"] for row in self.per_school)
+
+    @property
+    def total_reevaluations(self) -> int:
+        return sum(row["reevaluations"] for row in self.per_school)
 
 
-def deadlines(user: User, *, today: date, horizon_days: int, cutoff) -> Deadlines:
+def deadlines(user: User, *, today: date, horizon_days: int, cutoff, school_id: int | None = None) -> Deadlines:
     """Annual reviews and re-evaluations due within `horizon_days` (or already late), and open inputs past the
-    response target, for the students `user` reviews; with counts per school. Inputs past the target are
-    counted per school and only the oldest are listed: at district scale there are thousands, and the queue,
-    filtered by school and age, is where they are acted on (P2, P6)."""
+    response target, for the students `user` reviews; with counts per school. At district scale hundreds are
+    due, so without `school_id` only the soonest DUE_SHOWN of each are listed and each school's count leads to
+    its full list. Inputs past the target are counted per school and only the oldest are listed: there are
+    thousands, and the queue, filtered by school and age, is where they are acted on (P2, P6)."""
     students = reviewable_students(user)
     until = today + timedelta(days=horizon_days)
     plans = IEPPlan.objects.filter(is_current=True, student__in=students).select_related("student__school", "case_manager")
-    reviews = list(plans.filter(annual_review_due__lte=until).order_by("annual_review_due", "pk"))
-    reevaluations = list(plans.filter(reevaluation_due__lte=until).order_by("reevaluation_due", "pk"))
+    if school_id is not None:
+        plans = plans.filter(student__school_id=school_id)
+    shown = slice(None) if school_id is not None else slice(DUE_SHOWN)
+    reviews = list(plans.filter(annual_review_due__lte=until).order_by("annual_review_due", "pk")[shown])
+    reevaluations = list(plans.filter(reevaluation_due__lte=until).order_by("reevaluation_due", "pk")[shown])
     for plan in reviews:  # the date each table is about, so its rows print in one flat loop (P2)
         plan.due = plan.annual_review_due
     for plan in reevaluations:
@@ -438,8 +454,12 @@ def deadlines(user: User, *, today: date, horizon_days: int, cutoff) -> Deadline
         .values("pk", "name", "reviews", "reevaluations")
     )
     rows = [{**row, "overdue_inputs": overdue_by_school.get(row["pk"], 0)} for row in per_school]
+    chosen = [row for row in rows if row["pk"] == school_id]
+    counted = chosen if school_id is not None else rows
     return Deadlines(reviews=reviews, reevaluations=reevaluations, overdue_inputs=oldest,
-                     overdue_count=sum(overdue_by_school.values()), per_school=rows)
+                     overdue_count=sum(overdue_by_school.values()), per_school=rows, school=chosen[0] if chosen else None,
+                     reviews_count=sum(row["reviews"] for row in counted),
+                     reevaluations_count=sum(row["reevaluations"] for row in counted))
 
 
 # --- Reports ---------------------------------------------------------------------------

@@ -303,9 +303,11 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     target_days = selectors.response_target_days(user)
     cutoff = selectors.past_target_cutoff(today, target_days)
+    school = request.GET.get("school", "")
+    school_id = int(school) if school.isdigit() else None  # a school the user reviews no one in lists nothing
     context = {
-        "deadlines": selectors.deadlines(user, today=today, horizon_days=horizon, cutoff=cutoff),
-        "horizon": horizon, "today": today, "target_days": target_days,
+        "deadlines": selectors.deadlines(user, today=today, horizon_days=horizon, cutoff=cutoff, school_id=school_id),
+        "horizon": horizon, "today": today, "target_days": target_days, "due_shown": selectors.DUE_SHOWN,
         "is_director": user.role == Role.SPED_DIRECTOR,
         "current_period": monitoring.quarter_of(today),
     }

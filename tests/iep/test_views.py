@@ -13,7 +13,7 @@ from iep import selectors
 from iep.models import IEPInput
 from roster.models import Caseload, Student
 from tests.factories.iep import GoalFactory, IEPInputFactory, IEPPlanFactory, ProgressPointFactory, TeamMemberFactory
-from tests.factories.roster import CaseloadFactory, GuardianshipFactory, StudentFactory
+from tests.factories.roster import CaseloadFactory, GuardianshipFactory, SchoolFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +210,31 @@ def test_deadlines_query_count_does_not_grow(client, sped_director, school, guar
     assert f'href="{reverse("iep:queue")}?school={school.pk}&amp;age=past_target"' in response.content.decode()
     assert deadlines.per_school == [{"pk": school.pk, "name": school.name, "reviews": item_count,
                                      "reevaluations": 0, "overdue_inputs": item_count}]
+
+
+def test_deadlines_list_the_soonest_50_for_the_district_and_all_of_a_chosen_school(client, sped_director, school, guardian,
+                                                                                   django_assert_num_queries):
+    """P2: at district scale hundreds of reviews are due; the district view lists the soonest 50 of each kind and
+    says how many there are, and each school's name leads to all of its own (same query count)."""
+    _district_inputs(school, guardian, 55)
+    other = SchoolFactory(district=school.district, name="Oak Middle School")
+    _district_inputs(other, guardian, 2)
+    client.force_login(sped_director)
+    with django_assert_num_queries(8):
+        everything = client.get(reverse("iep:deadlines"), {"within": "30"})
+    deadlines = everything.context["deadlines"]
+    assert (len(deadlines.reviews), deadlines.reviews_count, deadlines.total_reviews) == (50, 57, 57)
+    page = everything.content.decode()
+    assert "57 annual reviews are due in this window." in page and "The soonest 50 of each are listed below." in page
+    assert f'href="?within=30&amp;school={other.pk}"' in page
+
+    with django_assert_num_queries(8):
+        one_school = client.get(reverse("iep:deadlines"), {"within": "30", "school": other.pk})
+    deadlines = one_school.context["deadlines"]
+    assert {plan.student.school for plan in deadlines.reviews} == {other} and len(deadlines.reviews) == 2
+    assert (deadlines.reviews_count, deadlines.total_reviews, deadlines.school["name"]) == (2, 57, "Oak Middle School")
+    assert "Showing Oak Middle School." in one_school.content.decode()
+    assert client.get(reverse("iep:deadlines"), {"school": "nonsense"}).status_code == 200
 
 
 @pytest.mark.parametrize("goal_count", [1, 3])
