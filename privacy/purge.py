@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Model
+from django.core.files.storage import Storage
+from django.db.models import FileField, Model
 from django.utils import timezone
 
 from accounts.models import User
@@ -94,12 +95,33 @@ def _permanent_record(student: Student) -> None:
     )
 
 
+STORED_FILES = "stored files (report PDFs, photos, attachments)"
+
+
+def _stored_files(to_delete) -> list[tuple[Storage, str]]:
+    """The files the rows to delete point at: progress-report PDFs, highlight photos, input attachments."""
+    files = set()
+    for model, pks in to_delete:
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, FileField)]
+        if not fields:
+            continue
+        for row in model._default_manager.filter(pk__in=pks).values_list(*(f.attname for f in fields)):
+            files.update((f.storage, name) for f, name in zip(fields, row) if name)
+    return sorted(files, key=lambda item: item[1])
+
+
+def _delete_files(files: list[tuple[Storage, str]]) -> None:
+    for storage, name in files:
+        storage.delete(name)  # a file already missing is no error
+
+
 @transaction.atomic
 def purge_student(*, student: Student, run_by: User | None, reason: str, dry_run: bool = False) -> Certificate:
     student = Student.objects.select_for_update().select_related("school").get(pk=student.pk)
     to_delete, kept = _plan(student)
     certificate = Certificate(student_uuid=str(student.uuid), dry_run=dry_run, kept=kept)
-    certificate.deleted = {model._meta.label: len(pks) for model, pks in to_delete}
+    files = _stored_files(to_delete)
+    certificate.deleted = {model._meta.label: len(pks) for model, pks in to_delete} | {STORED_FILES: len(files)}
     if dry_run:
         return certificate
     _permanent_record(student)
@@ -109,6 +131,9 @@ def purge_student(*, student: Student, run_by: User | None, reason: str, dry_run
         _, per_label = model._default_manager.filter(pk__in=pks).delete()
         _add(deleted, per_label)
     _add(deleted, _delete_history_written_by_the_purge(dict(to_delete)))
+    deleted[STORED_FILES] = len(files)
+    # The files go once the rows are gone for good: a rolled-back purge must leave the record whole.
+    transaction.on_commit(lambda: _delete_files(files))
     certificate.deleted = deleted
     kept["privacy.PermanentRecord"] = {"rows": 1, "why": registry.REGISTRY["privacy.PermanentRecord"].kept_on_purge}
     row = PurgeCertificate.objects.create(

@@ -6,10 +6,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.apps import apps
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AccessEvent
+from iep.models import ProgressReport, ProgressReportCopy
 from privacy import purge, registry
 from privacy.models import Departure, DisclosureRecord, PermanentRecord, PurgeCertificate, RetentionRule
 from roster.models import Student
@@ -58,6 +60,25 @@ def test_purge_leaves_no_row_but_the_declared_keepers(maya_everywhere, demo):
     stored = PurgeCertificate.objects.get(pk=certificate.certificate_id)
     assert stored.deleted == certificate.deleted and stored.run_by == demo["admin@demo.test"]
     assert "Certificate" in certificate.lines()[0]
+
+
+def test_purge_deletes_the_students_stored_files_once_committed(maya_everywhere, demo, django_capture_on_commit_callbacks):
+    """T3.3 beyond the rows: the report PDFs (and their copies in a family's language), highlight photos and input
+    attachments of the student leave the file storage too, only after the purge commits; another student's stay."""
+    maya = maya_everywhere
+    names = [n for n in [*ProgressReport.objects.filter(student=maya).values_list("pdf", flat=True),
+                         *ProgressReportCopy.objects.filter(report__student=maya).values_list("pdf", flat=True)] if n]
+    assert names and all(default_storage.exists(name) for name in names)
+    other = ProgressReport.objects.exclude(student=maya).exclude(pdf="").first()
+    planned = purge.purge_student(student=maya, run_by=None, reason="test", dry_run=True)
+    assert planned.deleted[purge.STORED_FILES] >= len(names)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        purge.purge_student(student=maya, run_by=None, reason="test")
+    assert all(default_storage.exists(name) for name in names)  # nothing gone before the commit
+    for callback in callbacks:
+        callback()
+    assert not any(default_storage.exists(name) for name in names)
+    assert other is None or default_storage.exists(other.pdf.name)
 
 
 def test_purge_keeps_the_permanent_record_and_the_disclosures(maya_everywhere, demo):
