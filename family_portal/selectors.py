@@ -213,7 +213,7 @@ class AboutPage:
 
 def about_page(student: Student) -> AboutPage:
     """How the child learns best and the support the school provides. Profile sections come from profiles'
-    family view, which never holds a staff-only section (three queries; its goals are the goals page's)."""
+    family view, which never holds a staff-only section (two queries; the goals are the goals page's)."""
     shared = profile_selectors.family_view(student)
     return AboutPage(about=[s for kind in ABOUT_KINDS for s in shared.sections if s.kind == kind],
                      accommodations=shared.accommodations)

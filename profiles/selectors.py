@@ -130,13 +130,13 @@ def profile_for(*, student: Student, viewer: User, include_empty: bool = True) -
 @dataclass
 class FamilyProfile:
     sections: list[ProfileSection]
-    goals: list[ProfileGoal]
     accommodations: list[Accommodation]
 
 
 def family_view(student: Student) -> FamilyProfile:
     """What a family may read of the profile: sections shared with the family or the student,
-    evaluation details (the family has the right to them), all goals, accommodations in use.
+    evaluation details (the family has the right to them), accommodations in use. Every goal is the
+    family's to read too: `goals_for`.
 
     For higher apps (family portal, IEP). The caller has already passed the access door with a
     permission the family holds (for example `profiles.view_family_shared`).
@@ -147,7 +147,6 @@ def family_view(student: Student) -> FamilyProfile:
     )
     return FamilyProfile(
         sections=sections,
-        goals=list(ProfileGoal.objects.filter(student=student)),
         accommodations=list(Accommodation.objects.filter(student=student, is_active=True)),
     )
 

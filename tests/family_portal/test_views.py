@@ -153,7 +153,7 @@ EXPECTED_QUERIES = {
     "child": 10,  # the summary (one aggregate), paths, steps, highlights (with authors), replies
     "child-learning": 12,  # masteries (shared), classes, their competencies, prerequisites, the scale; term, results
     "child-goals": 10,  # profile goals, IEP goals joined to the plan, points, reports, statements of disagreement
-    "child-about": 9,  # profile sections, profile goals (the family view's), accommodations, statements
+    "child-about": 8,  # profile sections, accommodations, statements of disagreement
 }
 
 
