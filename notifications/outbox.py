@@ -111,7 +111,10 @@ def smtp_answer(error: BaseException) -> tuple[int | None, str]:
 
 def is_permanent(error: BaseException) -> bool:
     """5xx: the server will refuse this again. Everything else (no connection, a dropped one, 4xx) may pass."""
-    code, _text = smtp_answer(error)
+    return _permanent_code(smtp_answer(error)[0])
+
+
+def _permanent_code(code: int | None) -> bool:
     return code is not None and 500 <= code < 600
 
 
@@ -152,7 +155,7 @@ def record_failure(*, kind: str, object_id: int, to: Sequence[str], error: BaseE
     """Count one refused try of one email. It becomes FAILED (shown, no longer swept) when the refusal is
     permanent or when MAX_RETRIES retries have failed too; until then it stays RETRYING."""
     code, text = smtp_answer(error)
-    permanent = is_permanent(error)
+    permanent = _permanent_code(code)
     now = timezone.now()
     with transaction.atomic():
         failure = (DeliveryFailure.objects.select_for_update().filter(kind=kind, object_id=object_id)
