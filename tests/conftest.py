@@ -101,6 +101,20 @@ def other_district_director(db):
 
 
 @pytest.fixture
+def district_admin(school):
+    user = UserFactory(role=User.Role.DISTRICT_ADMIN, email="admin@district.test")
+    StaffAssignmentFactory(user=user, district=school.district, role=StaffAssignment.Role.DISTRICT_ADMIN)
+    return user
+
+
+@pytest.fixture
+def other_district_admin(db):
+    user = UserFactory(role=User.Role.DISTRICT_ADMIN, email="admin@elsewhere.test")
+    StaffAssignmentFactory(user=user, role=StaffAssignment.Role.DISTRICT_ADMIN)
+    return user
+
+
+@pytest.fixture
 def section(school, teacher):
     return SectionFactory(school=school, teachers=[teacher], name="Grade 5 Math")
 

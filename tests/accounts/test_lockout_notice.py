@@ -30,13 +30,6 @@ def fail(email: str, times: int, ip: str = "203.0.113.7", client: Client | None 
     return [sign_in(client, email, "wrong password!!", ip) for _ in range(times)]
 
 
-@pytest.fixture
-def district_admin(school):
-    user = UserFactory(role=User.Role.DISTRICT_ADMIN, email="admin@district.test")
-    StaffAssignmentFactory(user=user, district=school.district, role=StaffAssignment.Role.DISTRICT_ADMIN)
-    return user
-
-
 def test_the_owner_gets_one_email_saying_what_when_where_and_what_to_do(teacher, django_capture_on_commit_callbacks):
     """T5.2: the owner gets exactly one email per lockout, however many refused tries follow."""
     with django_capture_on_commit_callbacks(execute=True):

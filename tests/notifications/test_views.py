@@ -11,7 +11,6 @@ from accounts.models import User
 from iep import services as iep_services
 from iep import tasks as iep_tasks
 from notifications.models import DeliveryFailure
-from roster.models import StaffAssignment
 from tests.factories.accounts import UserFactory
 from tests.factories.iep import IEPInputFactory
 from tests.factories.roster import StaffAssignmentFactory
@@ -19,20 +18,6 @@ from tests.notifications.smtp import EmailBackend, no_such_mailbox
 
 pytestmark = pytest.mark.django_db
 State = DeliveryFailure.State
-
-
-@pytest.fixture
-def district_admin(school):
-    user = UserFactory(role=User.Role.DISTRICT_ADMIN, email="admin@district.test")
-    StaffAssignmentFactory(user=user, district=school.district, role=StaffAssignment.Role.DISTRICT_ADMIN)
-    return user
-
-
-@pytest.fixture
-def other_district_admin(db):
-    user = UserFactory(role=User.Role.DISTRICT_ADMIN, email="admin@elsewhere.test")
-    StaffAssignmentFactory(user=user, role=StaffAssignment.Role.DISTRICT_ADMIN)
-    return user
 
 
 @pytest.fixture
