@@ -54,3 +54,23 @@ class OneTimeCodeForm(forms.Form):
         help_text=_("The 6-digit code from your authenticator app, or one of your 8-digit backup codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class ReplaceAuthenticatorForm(OneTimeCodeForm):
+    """A new phone: the first code of the new app, and proof that the owner is here (quality.md T5.4)."""
+
+    current_password = forms.CharField(
+        label=_("Your password, or one of your backup codes"),
+        strip=False,
+        max_length=4096,
+        help_text=_("We ask again because this changes how you sign in."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    field_order = ["current_password", "code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code from the new app")
+        self.fields["code"].help_text = _("The 6-digit code your new authenticator app shows for Waypoint.")
+        self.fields["code"].widget.attrs.pop("autofocus", None)

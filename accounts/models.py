@@ -133,3 +133,27 @@ class Lockout(models.Model):
 
     def __str__(self) -> str:
         return f"Lockout of {self.user_id} from {self.network} at {self.locked_at:%Y-%m-%d %H:%M}"
+
+
+class SecurityEvent(models.Model):
+    """A change to how an account signs in, or a sign of someone trying (quality.md T5.4): the owner's
+    email (an outbox row, `notified_at` null until sent) and the account's audit trail in one row.
+
+    Kept for the account's life; the address only in coarse form, as for lockouts."""
+
+    class Kind(models.TextChoices):
+        TWO_FACTOR_ON = "two_factor_on", _("Two-step sign-in was turned on")
+        AUTHENTICATOR_REPLACED = "authenticator_replaced", _("The authenticator app was replaced")
+        WRONG_CODES = "wrong_codes", _("Too many wrong codes after a correct password")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    network = models.CharField(max_length=64)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -5,7 +5,7 @@ from django.conf import settings
 
 from notifications.outbox import EMAIL_TASK_OPTIONS
 
-from . import invitations, lockouts
+from . import invitations, lockouts, security_events
 from .models import Invitation
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,21 @@ def sweep_lockout_notices() -> int:
     return sent
 
 
+@shared_task(name="accounts.send_security_notice", **EMAIL_TASK_OPTIONS)
+def send_security_notice(*, event_id: int) -> bool:
+    return security_events.send_notice(event_id=event_id)
+
+
+@shared_task(name="accounts.sweep_security_notices")
+def sweep_security_notices() -> int:
+    """Beat, every few minutes: send the sign-in change emails a dead broker dropped."""
+    sent = security_events.sweep_unsent()
+    if sent:
+        logger.info("Security notice sweep sent %s emails", sent)
+    return sent
+
+
 @current_app.on_after_finalize.connect
 def _schedule(sender, **kwargs) -> None:
     sender.add_periodic_task(300.0, sweep_lockout_notices.s(), name="accounts: resend pending lockout emails")
+    sender.add_periodic_task(300.0, sweep_security_notices.s(), name="accounts: resend pending sign-in change emails")

@@ -1,21 +1,24 @@
 import time
+from urllib.parse import quote
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 
+from audit.services import client_ip
 from config.middleware import idle_seconds_left
 
-from . import invitations, lockouts, two_factor
-from .forms import InvitationAcceptForm, OneTimeCodeForm, SignInForm
+from . import invitations, lockouts, security_events, two_factor
+from .forms import InvitationAcceptForm, OneTimeCodeForm, ReplaceAuthenticatorForm, SignInForm
 from .models import Lockout, User
 
 START_PAGES = {
@@ -101,22 +104,40 @@ def _next_or_home(request: HttpRequest) -> str:
 
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: scan or type the key, confirm with a first code, keep the backup codes."""
-    device = two_factor.pending_authenticator(request.user)
-    form = OneTimeCodeForm(request.POST or None)
+    """Turn on two-step sign-in, or replace the authenticator (a new phone): scan or type the key, confirm
+    with a first code, keep the backup codes.
+
+    For an account that already has an authenticator this page needs a verified sign-in and the
+    password again (quality.md T5.4): a password alone must never be enough to swap the second step."""
+    user = request.user
+    replacing = two_factor.has_confirmed_device(user)
+    if replacing and not user.is_verified():
+        return redirect(f"{reverse('accounts:two-factor-verify')}?next={quote(request.get_full_path())}")
+    form_class = ReplaceAuthenticatorForm if replacing else OneTimeCodeForm
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        enrolment = two_factor.confirm_authenticator(user=request.user, token=form.cleaned_data["code"])
-        if enrolment is not None:
-            otp_login(request, enrolment.device)
-            request.session["two_factor"] = "enrolled"
-            context = {"codes": enrolment.backup_codes, "next": _next_or_home(request)}
-            return render(request, "accounts/two_factor_backup_codes.html", context)
-        form.add_error("code", _("That code did not match. Check the time on your phone and try the newest code."))
+        if replacing and not two_factor.reauthenticate(user=user, secret=form.cleaned_data["current_password"]):
+            if (out := _wrong_try(request)) is not None:
+                return out
+            form.add_error("current_password", _tries_left_message(
+                request, _("That is not your password or an unused backup code.")))
+        else:
+            enrolment = two_factor.confirm_authenticator(
+                user=user, token=form.cleaned_data["code"], ip_address=client_ip(request))
+            if enrolment is not None:
+                otp_login(request, enrolment.device)
+                request.session["two_factor"] = "enrolled"
+                context = {"codes": enrolment.backup_codes, "next": _next_or_home(request), "replaced": replacing}
+                return render(request, "accounts/two_factor_backup_codes.html", context)
+            form.add_error("code", _("That code did not match. Check the time on your phone and try the newest code."))
+    device = two_factor.pending_authenticator(user)
     context = {
         "form": form,
+        "replacing": replacing,
         "qr_code": two_factor.qr_code_data_uri(device),
         "key": two_factor.base32_key(device),
         "next": _next_or_home(request),
+        "events": security_events.recent_for(user) if replacing else [],
     }
     return render(request, "accounts/two_factor_setup.html", context)
 
@@ -125,13 +146,53 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in for someone with an authenticator."""
     form = OneTimeCodeForm(request.POST or None)
+    wait = two_factor.seconds_to_wait(request.user)
     if request.method == "POST" and form.is_valid():
-        device = two_factor.verify_code(user=request.user, token=form.cleaned_data["code"])
-        if device is not None:
+        if wait:
+            form.add_error("code", _wait_message(wait))
+        elif (device := two_factor.verify_code(user=request.user, token=form.cleaned_data["code"])) is not None:
+            request.session.pop(CODE_FAILURES, None)
             otp_login(request, device)
             return redirect(_next_or_home(request))
-        form.add_error("code", _("That code did not work. Codes change every 30 seconds; a backup code works once."))
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_or_home(request)})
+        elif (out := _wrong_try(request)) is not None:
+            return out
+        else:
+            form.add_error("code", _tries_left_message(
+                request, _("That code did not work. Codes change every 30 seconds; a backup code works once.")))
+    context = {"form": form, "next": _next_or_home(request), "wait_message": _wait_message(wait) if wait else ""}
+    return render(request, "accounts/two_factor_verify.html", context)
+
+
+CODE_FAILURES = "two_factor_failures"
+
+
+def _tries_left(request: HttpRequest) -> int:
+    return two_factor.MAX_CODE_TRIES - request.session.get(CODE_FAILURES, 0)
+
+
+def _wrong_try(request: HttpRequest) -> HttpResponse | None:
+    """Count a wrong code or password on a two-step page. The last allowed one ends the sign-in, tells
+    the owner by email, and sends the person back to the password."""
+    request.session[CODE_FAILURES] = request.session.get(CODE_FAILURES, 0) + 1
+    if _tries_left(request) > 0:
+        return None
+    two_factor.record_too_many_codes(user=request.user, ip_address=client_ip(request))
+    logout(request)
+    messages.error(request, _("That was too many wrong tries, so you were signed out. Sign in again to try once more."))
+    return redirect("accounts:login")
+
+
+def _tries_left_message(request: HttpRequest, problem: str) -> str:
+    left = _tries_left(request)
+    return problem + " " + ngettext("You have %(count)d try left.", "You have %(count)d tries left.", left) % {"count": left}
+
+
+def _wait_message(seconds: int) -> str:
+    return ngettext(
+        "After several wrong codes, please wait %(count)d second before trying again.",
+        "After several wrong codes, please wait %(count)d seconds before trying again.",
+        seconds,
+    ) % {"count": seconds}
 
 
 # --- Idle timeout (quality.md T9.6, WCAG 2.2.1) -------------------------------------------------

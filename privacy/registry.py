@@ -216,6 +216,7 @@ REGISTRY: dict[str, Declaration] = {
                                     secret="nonce"),
     "accounts.Lockout": personal(R.ACCOUNT, authentication="user network locked_at last_failure_at notified_at "
                                  "ended_at end_reason", account="ended_by"),
+    "accounts.SecurityEvent": personal(R.ACCOUNT, authentication="user kind at network notified_at"),
     # --- notifications ------------------------------------------------------------------------------
     # An email the mail server refused (T8.6): who it was for and the server's answer, never the message.
     "notifications.DeliveryFailure": personal(R.ACCOUNT, contact="to", account="recipient kind object_id state permanent "

@@ -17,9 +17,13 @@ from .models import StaffAssignment
 
 SESSION_KEY = "two_factor"
 REQUIRED, ENROLLED, NOT_USED = "required", "enrolled", "none"
-OPEN_ROUTES = frozenset(
-    {"accounts:two-factor-setup", "accounts:two-factor-verify", "accounts:logout", "accounts:login"}
-)
+# What a session that still owes its second step may reach: for someone with an authenticator, only the
+# code page (never set-up, where a password alone could swap the authenticator: quality.md T5.4).
+_ALWAYS_OPEN = {"accounts:logout", "accounts:login"}
+OPEN_ROUTES = {
+    ENROLLED: frozenset(_ALWAYS_OPEN | {"accounts:two-factor-verify"}),
+    REQUIRED: frozenset(_ALWAYS_OPEN | {"accounts:two-factor-setup"}),
+}
 
 
 def district_requires_two_factor(user: User) -> bool:
@@ -49,7 +53,7 @@ class TwoFactorMiddleware:
         user = request.user
         if user.is_authenticated and not user.is_verified():
             state = request.session.get(SESSION_KEY, NOT_USED)
-            if state != NOT_USED and _route_name(request.path_info) not in OPEN_ROUTES:
+            if state != NOT_USED and _route_name(request.path_info) not in OPEN_ROUTES[state]:
                 target = "accounts:two-factor-verify" if state == ENROLLED else "accounts:two-factor-setup"
                 return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
         return self.get_response(request)
