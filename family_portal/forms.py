@@ -42,10 +42,9 @@ class HighlightForm(PortalForm):
                                         help_text=_("Read aloud to families who use a screen reader."))
 
     def clean_photo(self):
+        """The photo checked and encoded afresh (photos.clean_photo, quality.md T4.6): what the service stores."""
         upload = self.cleaned_data.get("photo")
-        if upload:
-            photos.check_photo(upload)
-        return upload
+        return photos.clean_photo(upload) if upload else None
 
     def clean(self):
         data = super().clean()

@@ -59,15 +59,18 @@ def post_highlight(*, student: Student, author: User, text: str, photo=None, pho
     """Post a highlight to a child's family.
 
     - the caller has passed the door with family_portal.post_highlight
-    - the photo, if any, is checked by content (JPEG or PNG, <= 5 MB): ValidationError otherwise
+    - the photo, if any (an upload, or what photos.clean_photo made of one), is checked by content (JPEG or PNG,
+      <= 5 MB, <= photos.MAX_PIXELS): ValidationError otherwise; what is stored is the photo encoded afresh,
+      upright and with no EXIF/GPS or other metadata and nothing appended (quality.md T4.6), never the upload
     - one transaction: the highlight and an outbox row per parent who wants each event; emails after commit
     """
-    content_type, extension = photos.check_photo(photo) if photo else ("", "")
+    if photo and not isinstance(photo, photos.CleanPhoto):
+        photo = photos.clean_photo(photo)
     with transaction.atomic():
-        highlight = Highlight(student=student, author=author, text=text, photo_type=content_type,
+        highlight = Highlight(student=student, author=author, text=text, photo_type=photo.content_type if photo else "",
                               photo_description=photo_description if photo else "")
         if photo:
-            highlight.photo.save(f"{uuid.uuid4()}.{extension}", photo, save=False)
+            highlight.photo.save(f"{uuid.uuid4()}.{photo.extension}", photo.file, save=False)
         highlight.save()
         wanted = [g for g in guardians_with_access(student) if frequency_of(g) == Frequency.EACH_EVENT]
         HighlightNotice.objects.bulk_create([HighlightNotice(highlight=highlight, guardian=g) for g in wanted])
