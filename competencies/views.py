@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record_access
+from config.params import id_or_none
 from config.spreadsheets import safe_cell
 from roster.decorators import role_required, student_view
 from roster.models import Section, Student
@@ -17,10 +18,6 @@ from . import charts, forms, mastery, selectors, services
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
 
 
 # --- one student ------------------------------------------------------------------
@@ -58,7 +55,7 @@ def evidence_new(request: HttpRequest, student: Student) -> HttpResponse:
     framework_ids = set(competencies.values_list("framework_id", flat=True))
     info = selectors.scale_info(framework_ids)
     levels = sorted({level for item in info.values() for level in item.levels})
-    initial = {"competencies": [c] if (c := _int_or_none(request.GET.get("competency"))) else []}
+    initial = {"competencies": [c] if (c := id_or_none(request.GET.get("competency"))) else []}
     form = forms.EvidenceForm(request.POST or None, competencies=competencies, levels=levels, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -132,7 +129,7 @@ def section_list(request: HttpRequest) -> HttpResponse:
 @role_required(*User.STAFF_ROLES)
 def section_grid(request: HttpRequest, section_id: int) -> HttpResponse:
     section = _section(request, section_id, "competencies.view_section_grid")
-    domain_id = _int_or_none(request.GET.get("domain"))
+    domain_id = id_or_none(request.GET.get("domain"))
     context = {"section": section, "domain_id": domain_id, **selectors.section_grid(section=section, domain_id=domain_id),
                "can_record": request.user.has_perm("competencies.record_section_evidence", section)}
     template = "competencies/section_grid.html#grid" if is_htmx(request) else "competencies/section_grid.html"
@@ -143,7 +140,7 @@ def section_grid(request: HttpRequest, section_id: int) -> HttpResponse:
 def section_evidence(request: HttpRequest, section_id: int) -> HttpResponse:
     section = _section(request, section_id, "competencies.record_section_evidence")
     grid = selectors.section_grid(section=section)
-    competency = selectors.section_competency(section=section, competency_id=_int_or_none(request.GET.get("competency")))
+    competency = selectors.section_competency(section=section, competency_id=id_or_none(request.GET.get("competency")))
     context = {"section": section, "competencies": grid["competencies"], "competency": competency}
     if competency is None:
         return render(request, "competencies/section_evidence.html", context)

@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from roster.access import is_guardian_of
-from roster.models import Caseload, District, School, StaffAssignment, Student
+from roster.models import Caseload, District, School, StaffAssignment, Student, Term
 
 from competencies.models import Competency, Evidence, ProficiencyLevel
 from competencies.selectors import student_competencies
@@ -470,3 +470,10 @@ def students_with_current_plan(district: District | None = None) -> QuerySet[Stu
     if district is not None:
         students = students.filter(school__district=district)
     return students.distinct().order_by("pk")
+
+
+def period_in_school_years(student: Student, period: str) -> bool:
+    """Whether a report period ("2026-Q3") falls in a calendar year the student's district has terms in:
+    a report page outside them is "not found" (issue 15), whatever year is typed in the address."""
+    span = Term.objects.filter(district_id=student.school.district_id).aggregate(first=Min("start_date"), last=Max("end_date"))
+    return span["first"] is not None and span["first"].year <= int(period[:4]) <= span["last"].year

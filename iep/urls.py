@@ -6,9 +6,13 @@ app_name = "iep"
 
 
 class QuarterConverter:
+    """2026-Q3. Year 0000 would crash the date arithmetic: a year outside 1900-2999 is no match (404)."""
+
     regex = r"\d{4}-Q[1-4]"
 
     def to_python(self, value: str) -> str:
+        if not 1900 <= int(value[:4]) <= 2999:
+            raise ValueError(value)
         return value
 
     def to_url(self, value: str) -> str:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
 from accounts.models import User
+from config.params import id_or_none
 from roster.decorators import role_required, student_view
 from competencies.models import Evidence
 from roster.models import Student
@@ -225,6 +226,8 @@ def input_attachment(request: HttpRequest, student: Student, input_id: int) -> F
 
 @student_view("iep.view")
 def report_page(request: HttpRequest, student: Student, period: str) -> HttpResponse:
+    if not selectors.period_in_school_years(student, period):
+        raise Http404
     plan = selectors.current_plan(student)
     context = {"student": student, "plan": plan, "period": period}
     if plan is not None:
@@ -304,7 +307,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     target_days = selectors.response_target_days(user)
     cutoff = selectors.past_target_cutoff(today, target_days)
     school = request.GET.get("school", "")
-    school_id = int(school) if school.isdigit() else None  # a school the user reviews no one in lists nothing
+    school_id = id_or_none(school)  # a school the user reviews no one in lists nothing
     context = {
         "deadlines": selectors.deadlines(user, today=today, horizon_days=horizon, cutoff=cutoff, school_id=school_id),
         "horizon": horizon, "today": today, "target_days": target_days, "due_shown": selectors.DUE_SHOWN,

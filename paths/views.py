@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from config.params import id_or_none, ids
 from roster.decorators import role_required, student_view
 from roster.models import Section, Student
 
@@ -336,8 +337,8 @@ def session_new(request: HttpRequest, section_id: int) -> HttpResponse:
     """Schedule a session; from a suggestion the students and the competency come filled in (the teacher can edit them)."""
     section = _section(request, section_id, "paths.manage_section")
     students = Student.objects.filter(enrollments__section=section).order_by("last_name", "first_name")
-    competency = selectors.section_path_competencies(section).filter(pk=_int(request.GET.get("competency"))).first()
-    picked = [int(pk) for pk in request.GET.getlist("student") if pk.isdigit()]
+    competency = selectors.section_path_competencies(section).filter(pk=id_or_none(request.GET.get("competency"))).first()
+    picked = ids(request.GET.getlist("student"))
     initial = {"students": picked, "staff": request.user.pk, "focus": str(competency) if competency else ""}
     form = forms.SessionForm(request.POST or None, staff=selectors.schedulable_staff(section), students=students, initial=initial)
     if _saved(request, form, lambda d: services.schedule_session(
@@ -346,10 +347,6 @@ def session_new(request: HttpRequest, section_id: int) -> HttpResponse:
         messages.success(request, _("The session is scheduled. It shows on each student's path and on the staff member's sessions."))
         return redirect("paths:section-groups", section_id=section.pk)
     return render(request, "paths/session_form.html", {"section": section, "form": form, "competency": competency})
-
-
-def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
 
 
 # --- sessions ------------------------------------------------------------------------------------------

@@ -211,3 +211,16 @@ def test_progress_page_query_count_does_not_grow_with_competencies(
     with django_assert_num_queries(9):
         response = client.get(reverse("competencies:student-progress", args=[student.uuid]))
     assert len(response.context["courses"][0]["cells"]) == competency_count
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "99999999999999999999", "-1", "0", "1e3", " 1"])
+def test_a_strange_id_in_the_address_means_nothing_chosen_not_an_error(client, teacher, section, competencies, raw):
+    """Issue 15 / quality.md T4: "²" passes str.isdigit() but not int(), and 20 digits overflow the database id.
+    The grid, the evidence form and a new session treat them as "nothing chosen" (config.params)."""
+    client.force_login(teacher)
+    grid = reverse("competencies:section-grid", args=[section.pk])
+    evidence = reverse("competencies:section-evidence", args=[section.pk])
+    session = reverse("paths:session-new", args=[section.pk])
+    assert client.get(f"{grid}?domain={raw}&competency={raw}").status_code == 200
+    assert client.get(f"{evidence}?competency={raw}").status_code == 200
+    assert client.get(f"{session}?competency={raw}&student={raw}").status_code == 200

@@ -119,3 +119,13 @@ def test_an_answer_from_the_iep_team_reaches_a_spanish_reading_parent_in_spanish
         assert message.subject == gettext("The IEP team answered you") != "The IEP team answered you"
         assert gettext("The IEP team answered the message you sent about %(name)s.") % {"name": "Maya Rivera"} in message.body
     assert "Vamos a añadir audiolibros al plan." in message.body
+
+
+@pytest.mark.parametrize("period", ["0000-Q1", "9999-Q4", "1899-Q2", "2099-Q1"])
+def test_a_report_page_outside_the_districts_school_years_is_not_found(client, guardian, student, case_manager, period):
+    """Issue 15.3: any 4-digit year reached the date arithmetic (year 0 raised a 500). Outside the calendar
+    years the district has terms in, the page is "not found"; inside them, it is shown."""
+    IEPPlanFactory(student=student, case_manager=case_manager)
+    client.force_login(guardian)
+    assert client.get(f"/students/{student.uuid}/iep/reports/{period}/").status_code == 404
+    assert client.get(reverse("iep:report-page", args=[student.uuid, "2026-Q3"])).status_code == 200
