@@ -50,6 +50,12 @@ class CaseloadInline(admin.TabularInline):
     autocomplete_fields = ["staff"]
 
 
+# Not for the district administrator, who runs accounts and rosters ("no student records", README): date
+# of birth and student number identify a child, plan and disability category are the special-education
+# team's (issue 15.4). Only a superuser (the vendor's operator, for repairs) sees them in the admin site.
+RESTRICTED_STUDENT_FIELDS = ("date_of_birth", "student_number", "plan", "disability_category")
+
+
 @admin.register(Student)
 class StudentAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
     student_field = "pk"
@@ -57,6 +63,32 @@ class StudentAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
     list_filter = ["school", "plan", "is_active"]
     search_fields = ["last_name", "first_name", "student_number"]
     inlines = [GuardianshipInline, CaseloadInline]
+
+    def hidden_fields(self, request) -> tuple[str, ...]:
+        return () if request.user.is_superuser else RESTRICTED_STUDENT_FIELDS
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or ()), *self.hidden_fields(request)]
+
+    def get_list_display(self, request):
+        return [f for f in super().get_list_display(request) if f not in self.hidden_fields(request)]
+
+    def get_list_filter(self, request):
+        return [f for f in super().get_list_filter(request) if f not in self.hidden_fields(request)]
+
+    def get_search_fields(self, request):
+        return [f for f in super().get_search_fields(request) if f not in self.hidden_fields(request)]
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """The history list's "changes" column, without the hidden fields' old and new values."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(current, excluded_fields=self.hidden_fields(request),
+                                              foreign_keys_are_objs=foreign_keys_are_objs)
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
 
 
 @admin.register(StaffAssignment)
