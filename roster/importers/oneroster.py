@@ -2,25 +2,50 @@
 
 `read_package` turns a folder or a zip into rows keyed by file; `check_package`
 validates headers, then rows (required fields, formats, vocabularies, duplicate
-sourcedIds, references inside the package) and returns a `Roster` of plain
-records plus every problem found, each with its file and line. The loader
-(`loader.py`) resolves what the package does not hold against the database and
-writes, all or nothing.
+sourcedIds, references inside the package, and every value Waypoint stores
+against the model field it lands in: length, control and direction characters)
+and returns a `Roster` of plain records plus every problem found, each with its
+file and line. The loader (`loader.py`) resolves what the package does not hold
+against the database and writes, all or nothing.
+
+A zip is read member by member in chunks, counting the bytes actually inflated:
+a member or package past the caps below, or a member that inflates past
+MAX_RATIO times its zipped size, refuses the package by name (a zip bomb is
+never inflated whole; quality.md T4).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
+from .. import text_checks
+
+MB = 1024 * 1024
+# Caps on what a package may inflate to. Real exports run 5-10 MB of CSV for a 10,000-student district (the P5
+# benchmark); 200 MB is twenty times that, and about the most the import can hold in memory as rows.
+MAX_MEMBER_BYTES = 200 * MB  # one file, unzipped
+MAX_PACKAGE_BYTES = 200 * MB  # every file read, unzipped, together
+# Roster CSVs zip 2:1 to 10:1; deflate's ceiling is about 1,000:1, which only filler reaches.
+MAX_RATIO = 100
+RATIO_FLOOR = 1 * MB  # a file smaller than this unzipped may be as repetitive as it likes
+READ_CHUNK = 1 * MB
+UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, NotImplementedError, RuntimeError)
+
 VERSIONS = {"1.1", "1.2"}
 # Files Waypoint reads, in the order they are applied. Gradebook and resource files are ignored.
 ROSTER_FILES = ["orgs", "academicSessions", "courses", "classes", "users", "roles", "enrollments", "demographics"]
+# The only files read from a package, in reading order (lower case); anything else is never inflated.
+READ_FILES = ["manifest.csv"] + [f"{name.lower()}.csv" for name in ROSTER_FILES]
 
 COLUMNS = {
     "orgs": ["sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId"],
@@ -66,11 +91,35 @@ USER_ROLES_12 = {"aide", "counselor", "districtadministrator", "guardian", "pare
                  "relative", "siteadministrator", "student", "systemadministrator", "teacher"}
 ENROLLMENT_ROLES = {"administrator", "proctor", "student", "teacher"}
 GUARDIAN_ROLES = {"parent", "guardian", "relative"}
+# Roles the loader keeps as staff accounts (loader.STAFF_ROLES); the others are not imported.
+STAFF_ROLES = {"teacher", "aide", "counselor", "principal", "siteadministrator", "administrator"}
+PERSON_ROLES = GUARDIAN_ROLES | STAFF_ROLES  # users kept as accounts (User), not as students
 ACTIVE, TO_BE_DELETED = "active", "tobedeleted"
+
+# Where the values Waypoint keeps land, as (model, field): each is held to that field's max_length and may hold no
+# control or direction character (text_checks). sourcedIds land in School/District, Term, Section,
+# Student/RosterIdentity and Enrollment/TeachingEnrollment, all 255 wide; the rest are only looked up.
+SOURCED_ID_FIELDS = {
+    "orgs": ("roster.School", "sourced_id"), "academicSessions": ("roster.Term", "sourced_id"),
+    "classes": ("roster.Section", "sourced_id"), "users": ("roster.Student", "sourced_id"),
+    "enrollments": ("roster.Enrollment", "sourced_id"),
+}
+ORG_FIELDS = {"school": {"name": ("roster.School", "name")}, "district": {"name": ("roster.District", "name")}}
+SESSION_FIELDS = {"title": ("roster.Term", "name")}
+COURSE_FIELDS = {"title": ("roster.Section", "subject")}  # a class without subjects takes its course's title
+CLASS_FIELDS = {"title": ("roster.Section", "name"), "subjects": ("roster.Section", "subject"),
+                "periods": ("roster.Section", "period")}  # the first of subjects and periods is kept
+STUDENT_FIELDS = {"givenName": ("roster.Student", "first_name"), "familyName": ("roster.Student", "last_name"),
+                  "preferredGivenName": ("roster.Student", "preferred_name"),
+                  "grades": ("roster.Student", "grade_level"),  # the first of grades is kept
+                  "identifier": ("roster.Student", "student_number")}
+PERSON_FIELDS = {"givenName": ("accounts.User", "first_name"), "familyName": ("accounts.User", "last_name"),
+                 "email": ("accounts.User", "email")}  # staff and guardians
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_MESSAGE = 500  # characters; a message may quote a value, and a value may be 100,000 characters
 
 
 @dataclass(frozen=True)
@@ -79,6 +128,11 @@ class Problem:
     line: int
     message: str
     is_error: bool = True
+
+    def __post_init__(self):
+        # Messages quote values from the file: keep NUL (jsonb refuses it) and direction controls out of the report.
+        object.__setattr__(self, "message", text_checks.printable(self.message, MAX_MESSAGE))
+        object.__setattr__(self, "file", text_checks.printable(self.file, 255))
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "message": self.message, "is_error": self.is_error}
@@ -196,10 +250,22 @@ class Roster:
 # --- Reading ------------------------------------------------------------------
 
 
+class PackageRefused(Exception):
+    """The package cannot be read at all (too large, a zip bomb, a damaged zip); `problem` says why."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 def read_package(source: str | Path | bytes) -> Package:
     """Read a OneRoster package from a folder, a zip file path or zip bytes."""
-    files = _open_files(source)
     package = Package()
+    try:
+        files = _open_files(source)
+    except PackageRefused as refused:
+        package.problems.append(refused.problem)
+        return package
     lower = {name.lower(): name for name in files}
     if "manifest.csv" not in lower:
         package.problems.append(Problem("manifest.csv", 0, "The package has no manifest.csv, so it is not a OneRoster file."))
@@ -217,37 +283,122 @@ def read_package(source: str | Path | bytes) -> Package:
             continue
         if actual != wanted:
             package.problems.append(Problem(actual, 0, f"File name should be {wanted}; read it anyway.", is_error=False))
-        _read_csv(package, name, actual, files[actual])
+        _read_csv(package, name, actual, files.pop(actual))  # let each file's bytes go once its rows are read
     return package
 
 
-def _open_files(source: str | Path | bytes) -> dict[str, bytes]:
+def _open_files(source: str | Path | bytes) -> dict[str, bytearray]:
     if isinstance(source, bytes):
-        return _zip_members(zipfile.ZipFile(io.BytesIO(source)))
+        return _zip_members(io.BytesIO(source), "")
     path = Path(source)
     if path.is_dir():
-        return {child.name: child.read_bytes() for child in path.iterdir() if child.suffix.lower() == ".csv"}
-    return _zip_members(zipfile.ZipFile(path))
+        return _folder_files(path)
+    return _zip_members(path, path.name)
 
 
-def _zip_members(archive: zipfile.ZipFile) -> dict[str, bytes]:
-    # Files may sit in one top folder of the zip; only the base name matters.
-    return {
-        Path(info.filename).name: archive.read(info)
-        for info in archive.infolist()
-        if not info.is_dir() and info.filename.lower().endswith(".csv") and not Path(info.filename).name.startswith(".")
-    }
+def _folder_files(folder: Path) -> dict[str, bytearray]:
+    children = sorted((child for child in folder.iterdir() if child.name.lower() in READ_FILES and child.is_file()),
+                      key=lambda child: READ_FILES.index(child.name.lower()))
+    read = _Tally()
+    files = {}
+    for child in children:
+        with child.open("rb") as stream:
+            files[child.name] = _read_capped(stream, child.name, None, read)
+    return files
 
 
-def _decode(raw: bytes) -> str:
+def _zip_members(file, zip_name: str) -> dict[str, bytearray]:
+    """The CSV files Waypoint reads, by base name (they may sit in one top folder of the zip).
+
+    Sizes the zip declares are checked before anything is inflated, then the bytes actually inflated are counted
+    while reading, because a zip can declare any size it likes."""
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        message = _("The package is not a zip file Waypoint can read. "
+                    "Upload the .zip your student information system made.")
+        raise PackageRefused(Problem(zip_name, 0, message)) from None
+    with archive:
+        wanted = [info for info in archive.infolist() if Path(info.filename).name.lower() in READ_FILES]
+        members = sorted((info for info in wanted if not info.is_dir()),
+                         key=lambda info: READ_FILES.index(Path(info.filename).name.lower()))
+        declared = 0
+        for info in members:
+            name = Path(info.filename).name
+            declared += info.file_size
+            _check_size(name, info.file_size, declared)
+        read = _Tally()
+        files = {}
+        for info in members:
+            name = Path(info.filename).name
+            try:
+                with archive.open(info) as stream:
+                    files[name] = _read_capped(stream, name, info.compress_size, read)
+            except UNZIP_ERRORS:
+                message = _("%(file)s could not be unzipped: the zip is damaged, encrypted or uses a compression "
+                            "Waypoint cannot read. Export the file again.") % {"file": name}
+                raise PackageRefused(Problem(name, 0, message)) from None
+    return files
+
+
+@dataclass
+class _Tally:
+    total: int = 0  # bytes read so far, every file together
+
+
+def _read_capped(stream, name: str, zipped_size: int | None, read: _Tally) -> bytearray:
+    """Read `stream` in chunks, refusing the package as soon as the file or the package passes a cap."""
+    data = bytearray()
+    while chunk := stream.read(READ_CHUNK):
+        data += chunk
+        read.total += len(chunk)
+        _check_size(name, len(data), read.total)
+        if zipped_size is not None and len(data) > RATIO_FLOOR and len(data) > MAX_RATIO * zipped_size:
+            message = _("%(file)s unzips to more than %(ratio)d times its zipped size, which no roster export does, "
+                        "so it was not read. Export the file again from your student information system.")
+            raise PackageRefused(Problem(name, 0, message % {"file": name, "ratio": MAX_RATIO}))
+    return data
+
+
+def _check_size(name: str, size: int, total: int) -> None:
+    """Refuse the package when file `name` (`size` bytes) or every file so far (`total` bytes) passes its cap."""
+    if size > MAX_MEMBER_BYTES:
+        message = _("%(file)s is larger than %(limit)d MB once unzipped, more than Waypoint reads from one file. "
+                    "Split the export (for example by school) or ask for help.")
+        raise PackageRefused(Problem(name, 0, message % {"file": name, "limit": MAX_MEMBER_BYTES // MB}))
+    if total > MAX_PACKAGE_BYTES:
+        message = _("The files in this package are larger than %(limit)d MB together once unzipped; the limit was "
+                    "passed at %(file)s. Split the export (for example by school) or ask for help.")
+        raise PackageRefused(Problem(name, 0, message % {"file": name, "limit": MAX_PACKAGE_BYTES // MB}))
+
+
+def _decode(raw: bytes | bytearray) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
 
 
-def _read_manifest(package: Package, raw: bytes) -> None:
-    for line, record in enumerate(csv.reader(io.StringIO(_decode(raw), newline="")), start=1):
+def _csv_records(package: Package, file_name: str, raw: bytes | bytearray):
+    """(line, record) pairs from line 1; a line the csv module cannot read ends the file with an error."""
+    reader = csv.reader(io.StringIO(_decode(raw), newline=""))
+    line = 0
+    while True:
+        line += 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            message = _("This line could not be read: a value is longer than %(limit)d characters, "
+                        "or a quotation mark is not closed.")
+            package.problems.append(Problem(file_name, line, message % {"limit": csv.field_size_limit()}))
+            return
+        yield line, record
+
+
+def _read_manifest(package: Package, raw: bytes | bytearray) -> None:
+    for line, record in _csv_records(package, "manifest.csv", raw):
         if line == 1 or len(record) < 2:
             continue
         key, value = record[0].strip(), record[1].strip()
@@ -267,9 +418,9 @@ def _read_manifest(package: Package, raw: bytes) -> None:
         )
 
 
-def _read_csv(package: Package, name: str, file_name: str, raw: bytes) -> None:
-    reader = csv.reader(io.StringIO(_decode(raw), newline=""))
-    header = [cell.strip() for cell in next(reader, [])]
+def _read_csv(package: Package, name: str, file_name: str, raw: bytes | bytearray) -> None:
+    records = _csv_records(package, file_name, raw)
+    header = [cell.strip() for cell in next(records, (1, []))[1]]
     key = _column_key(name, package.version)
     known = set(COLUMNS[key])
     for column in header:
@@ -280,7 +431,7 @@ def _read_csv(package: Package, name: str, file_name: str, raw: bytes) -> None:
         package.problems.append(Problem(file_name, 1, f"Required column missing: {', '.join(missing)}."))
     package.headers[name] = header
     rows = []
-    for line, record in enumerate(reader, start=2):
+    for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
         rows.append(Row(line, {column: value for column, value in zip(header, record) if column}))
@@ -301,6 +452,9 @@ class RowChecker:
         self.package, self.name = package, f"{name}.csv"
         self.delta = package.mode(name) == "delta"
         self.required = REQUIRED[_column_key(name, package.version)]
+        self.sourced_id_field = SOURCED_ID_FIELDS.get(name)
+        # References are looked up in the database: no NUL (PostgreSQL refuses it in a query) nor direction controls.
+        self.references = [c for c in package.headers.get(name, []) if c.endswith(("SourcedId", "SourcedIds"))]
         self.seen: dict[str, int] = {}
         self.problems: list[Problem] = []
 
@@ -312,7 +466,9 @@ class RowChecker:
 
     def common(self, row: Row) -> str | None:
         """Check the shared columns; answer the status ("active"/"tobedeleted") or None if the row is bad."""
-        ok = True
+        ok = self.text(row, "sourcedId", self.sourced_id_field)
+        for column in self.references:
+            ok = self.text(row, column) and ok
         sourced_id = row.get("sourcedId")
         if sourced_id in self.seen:
             self.error(row, f"sourcedId “{sourced_id}” is already used on line {self.seen[sourced_id]}.")
@@ -332,6 +488,20 @@ class RowChecker:
             self.error(row, "dateLastModified is empty; a delta file needs it on every row.")
             ok = False
         return status if ok and status else None
+
+    def text(self, row: Row, column: str, target: tuple[str, str] | None = None, value: str | None = None) -> bool:
+        """Check a value Waypoint keeps in the model field `target` (or only looks up, when None): errors for a value
+        longer than the field, or holding a control or direction character. `value` when not the whole cell."""
+        value = row.get(column) if value is None else value
+        faults = text_checks.faults(value, max_length=text_checks.max_length(*target) if target else None)
+        for fault in faults:
+            self.error(row, fault.message(column))
+        return not faults
+
+    def texts(self, row: Row, targets: dict[str, tuple[str, str]], values: dict[str, str] | None = None) -> bool:
+        """`text` for each column of `targets`, every one checked (all problems named); True when all are fine."""
+        results = [self.text(row, column, target, (values or {}).get(column)) for column, target in targets.items()]
+        return all(results)
 
     def status(self, row: Row) -> str | None:
         raw = row.get("status")
@@ -417,6 +587,8 @@ def _check_orgs(package: Package, roster: Roster) -> list[OrgRecord]:
             return None
         if org_type not in {"school", "district"}:
             checker.warn(row, f"Organisation type “{org_type}” is not imported; only districts and schools are.")
+        elif not checker.texts(row, ORG_FIELDS[org_type]):
+            return None
         return OrgRecord(row.get("sourcedId"), row.get("name"), org_type, status == TO_BE_DELETED, row.line)
 
     return _run(package, roster, "orgs", build)
@@ -425,6 +597,8 @@ def _check_orgs(package: Package, roster: Roster) -> list[OrgRecord]:
 def _check_sessions(package: Package, roster: Roster) -> list[SessionRecord]:
     def build(checker: RowChecker, row: Row, status: str | None):
         checker.vocabulary(row, "type", SESSION_TYPES)
+        if not checker.texts(row, SESSION_FIELDS):
+            return None
         start, end = checker.date(row, "startDate"), checker.date(row, "endDate")
         year = row.get("schoolYear")
         if year and not re.fullmatch(r"\d{4}", year):
@@ -441,8 +615,10 @@ def _check_sessions(package: Package, roster: Roster) -> list[SessionRecord]:
 
 
 def _check_courses(package: Package, roster: Roster) -> dict[str, str]:
-    records = _run(package, roster, "courses", lambda checker, row, status: (row.get("sourcedId"), row.get("title")))
-    return dict(records)
+    def build(checker: RowChecker, row: Row, status: str | None):
+        return (row.get("sourcedId"), row.get("title")) if checker.texts(row, COURSE_FIELDS) else None
+
+    return dict(_run(package, roster, "courses", build))
 
 
 def _check_classes(package: Package, roster: Roster) -> list[ClassRecord]:
@@ -473,12 +649,14 @@ def _check_classes(package: Package, roster: Roster) -> list[ClassRecord]:
             return None
         if len(terms) > 1:
             checker.warn(row, f"The class runs in {len(terms)} sessions; Waypoint files it under the first, {terms[0]}.")
+        subject, period = (split_list(row.get(column))[:1] or [""] for column in ("subjects", "periods"))
+        if not checker.texts(row, CLASS_FIELDS, {"subjects": subject[0], "periods": period[0]}):
+            return None
         if not (status and terms and school_id):
             return None
-        subject = split_list(row.get("subjects"))
         return ClassRecord(
-            row.get("sourcedId"), row.get("title"), subject[0] if subject else roster.courses.get(course_id, ""),
-            split_list(row.get("periods"))[0] if row.get("periods") else "", school_id, terms[0], status == TO_BE_DELETED, row.line,
+            row.get("sourcedId"), row.get("title"), subject[0] or roster.courses.get(course_id, ""),
+            period[0], school_id, terms[0], status == TO_BE_DELETED, row.line,
         )
 
     return _run(package, roster, "classes", build)
@@ -507,6 +685,9 @@ def _check_users(package: Package, roster: Roster) -> list[UserRecord]:
                 checker.error(row, "No active role for this user in roles.csv.")
                 return None
         if role is None or (enabled is None and status != TO_BE_DELETED):
+            return None
+        kept = STUDENT_FIELDS if role == "student" else PERSON_FIELDS if role in PERSON_ROLES else {}
+        if not checker.texts(row, kept, {"grades": (split_list(row.get("grades"))[:1] or [""])[0], "email": email}):
             return None
         return UserRecord(
             sourced_id=sourced_id, role=role, given_name=row.get("givenName"), family_name=row.get("familyName"),
