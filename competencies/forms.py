@@ -132,6 +132,9 @@ class CaseUploadForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         try:
-            return upload.read().decode("utf-8-sig")
+            text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not text in UTF-8: is it really a CASE JSON file?")) from None
+        if "\x00" in text:  # never valid JSON, and PostgreSQL cannot keep it in the job's payload
+            raise forms.ValidationError(_("The file holds a null character, so it is not a CASE JSON file."))
+        return text

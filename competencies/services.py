@@ -262,12 +262,22 @@ def run_case_import(*, job: ImportJob) -> None:
     try:
         package = case.parse_package(job.payload)
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.WRITING, item_total=len(package.items))
-        framework, summary = case.write_package(package)
+        with transaction.atomic():  # the rows and the DONE status together: a failure while finishing keeps neither
+            framework, summary = case.write_package(package)
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.DONE, framework=framework, summary=summary, payload="",
+                finished_at=timezone.now(),
+                message=_("Imported %(n)d items: %(c)d new, %(u)d changed, %(s)d unchanged.") % {
+                    "n": summary["items"], "c": summary["created"], "u": summary["updated"], "s": summary["unchanged"]},
+            )
     except case.CaseImportError as error:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=str(error), finished_at=timezone.now())
-        return
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.DONE, framework=framework, summary=summary, payload="", finished_at=timezone.now(),
-        message=_("Imported %(n)d items: %(c)d new, %(u)d changed, %(s)d unchanged.") % {
-            "n": summary["items"], "c": summary["created"], "u": summary["updated"], "s": summary["unchanged"]},
-    )
+    except Exception:
+        # Anything else (a bug, a database error) must not leave the page on "Checking the file" for ever
+        # (quality.md T4): log it with the job id, and tell the person the same id.
+        logger.exception("CASE import job %s failed unexpectedly", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+            message=_("An unexpected problem stopped the import. Please try again; if it happens again, give "
+                      "Waypoint support this reference: import job %(id)d.") % {"id": job.pk},
+        )

@@ -3,8 +3,11 @@
 Two steps, so a bad file never reaches the database:
 
 1. `parse_package(raw)` reads and checks the whole package in memory and raises
-   `CaseImportError` with a reason a person can act on (not JSON, no CFDocument, an item
-   without identifier, duplicate identifiers, a parent loop, a prerequisite loop).
+   `CaseImportError` with a reason a person can act on (not JSON, nested too deeply, no
+   CFDocument, an item without identifier, duplicate identifiers, a parent loop, a prerequisite
+   loop). Every value that will be stored is checked here, naming the item and the field: its
+   JSON type (text is text, a list is a list), the model field's length, and no control or
+   text-direction characters where one line is expected (quality.md T4).
    Harmless oddities of real exports (timestamps without a timezone, `educationalLevel`,
    association ends outside the package) become warnings.
 2. `write_package(package)` upserts by CASE identifier in one transaction: the framework,
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +36,18 @@ from ..models import Competency, Framework, Prerequisite, ProficiencyLevel, Prof
 
 UUID_SHAPE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 64  # real packages nest 5 or 6 levels; json.loads recurses once per level
 DEFAULT_LEVELS = [(1, "Beginning"), (2, "Developing"), (3, "Proficient"), (4, "Advanced")]
+
+# A JSON string (skipped whole, escapes included; an unclosed one runs to the end, so no backtracking and one
+# pass over the text) or one bracket: the depth scan needs nothing else.
+_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
+# What a stored text may not hold. Line breaks and tabs are fine in a statement, nowhere else.
+_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BIDI_OVERRIDE = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_BROKEN = re.compile(r"[\ud800-\udfff]")  # lone surrogates from "\\ud800" escapes: not storable text
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 class CaseImportError(Exception):
@@ -58,86 +73,206 @@ class ParsedPackage:
 def load_source(file_or_url: str) -> bytes:
     """Read a package from a file path or an http(s) URL."""
     if file_or_url.startswith(("https://", "http://")):
-        with urllib.request.urlopen(file_or_url, timeout=30) as response:  # noqa: S310 (scheme checked above)
+        # An operator's command (import_case) only, never a web request: no SSRF. The scheme is checked above.
+        with urllib.request.urlopen(file_or_url, timeout=30) as response:  # noqa: S310  # nosec B310 (scheme checked)
             return response.read(MAX_BYTES + 1)
     return Path(file_or_url).read_bytes()
 
 
-def _key(identifier) -> str:
-    text = str(identifier or "").strip()
+def _key(identifier: str) -> str:
+    text = identifier.strip()
     return text.lower() if UUID_SHAPE.match(text) else text
 
 
-def _when(raw, warnings: list[str], where: str) -> datetime | None:
+def _shown(text: str, limit: int = 80) -> str:
+    """A value from the file, safe to put in a message: short, no control or direction characters."""
+    text = _UNSHOWABLE.sub("\ufffd", text)
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _found(value) -> str:
+    """What the file has instead of the expected type, in plain words."""
+    if value is None:
+        return _("nothing (null)")
+    if isinstance(value, bool):
+        return _("true or false")
+    if isinstance(value, int | float):
+        return _("a number")
+    if isinstance(value, str):
+        return _("text")
+    if isinstance(value, list):
+        return _("a list")
+    return _("an object")
+
+
+def _string(value, *, where: str, name: str) -> str | None:
+    """A text field of the file: text or absent (None), nothing else."""
+    if value is None or isinstance(value, str):
+        return value
+    raise CaseImportError(_("%(where)s: %(field)s must be text, but the file has %(found)s here.")
+                          % {"where": where, "field": name, "found": _found(value)})
+
+
+def _string_or_strings(value, *, where: str, name: str) -> str:
+    """`subject`, `educationLevel`: a text or a list of texts (both shapes circulate), joined."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    if isinstance(value, list) and all(isinstance(part, str) for part in value):
+        return ", ".join(value)
+    raise CaseImportError(_("%(where)s: %(field)s must be text or a list of texts, but the file has %(found)s here.")
+                          % {"where": where, "field": name, "found": _found(value)})
+
+
+def _checked(model, column: str, value: str, *, where: str, name: str) -> str:
+    """Refuse a value its model field cannot hold as it is: too long, control or direction characters."""
+    model_field = model._meta.get_field(column)
+    limit = getattr(model_field, "max_length", None)
+    if limit and len(value) > limit:
+        raise CaseImportError(_("%(where)s: %(field)s is too long (%(length)d characters; at most %(limit)d).")
+                              % {"where": where, "field": name, "length": len(value), "limit": limit})
+    single_line = limit is not None  # CharField: one line; TextField (the statement): lines and tabs allowed
+    found = _BROKEN.search(value)
+    if found:
+        raise CaseImportError(_("%(where)s: %(field)s contains a broken character (%(code)s) that is not valid text.")
+                              % {"where": where, "field": name, "code": f"U+{ord(found.group()):04X}"})
+    found = (_CONTROL_SINGLE_LINE if single_line else _CONTROL_MULTI_LINE).search(value)
+    if found:
+        raise CaseImportError(
+            _("%(where)s: %(field)s contains an invisible control character (%(code)s), such as a null byte or a "
+              "line break, which is not allowed there.")
+            % {"where": where, "field": name, "code": f"U+{ord(found.group()):04X}"})
+    found = _BIDI_OVERRIDE.search(value) if single_line else None
+    if found:
+        raise CaseImportError(
+            _("%(where)s: %(field)s contains a hidden character that changes the direction of the text (%(code)s), "
+              "which could make it display differently from what it says. Remove it and import the file again.")
+            % {"where": where, "field": name, "code": f"U+{ord(found.group()):04X}"})
+    return value
+
+
+def _text_field(model, column: str, source: dict, name: str, *, where: str) -> str:
+    """The CASE text field `name` of `source`, stored in `model.column`: type, length and characters checked."""
+    return _checked(model, column, _string(source.get(name), where=where, name=name) or "", where=where, name=name)
+
+
+def _identifier(value, *, where: str) -> str:
+    """An identifier the importer stores or looks up: text (a UUID, or a URL in pre-1.0 drafts), or "" if absent."""
+    text = _string(value, where=where, name="identifier")
+    return _key(text) if text else ""
+
+
+def _when(raw: str | None, warnings: list[str], where: str) -> datetime | None:
     if not raw:
         return None
     try:
-        moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-    except ValueError:
-        warnings.append(_("%(where)s: unreadable date %(raw)s, ignored.") % {"where": where, "raw": raw})
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        if moment.tzinfo is None:  # pre-1.0 drafts leave the timezone out: read as UTC
+            moment = moment.replace(tzinfo=UTC)
+        if not 1 < moment.astimezone(UTC).year < 9999:  # room to show it in any time zone
+            raise ValueError
+    except (ValueError, OverflowError):
+        warnings.append(_("%(where)s: unreadable date %(raw)s, ignored.") % {"where": where, "raw": _shown(raw)})
         return None
-    if moment.tzinfo is None:  # pre-1.0 drafts leave the timezone out: read as UTC
-        return moment.replace(tzinfo=UTC)
     return moment
 
 
-def _text(raw) -> str:
-    if isinstance(raw, list):
-        return ", ".join(str(part) for part in raw)
-    return str(raw or "")
-
-
 def _natural(text: str) -> tuple:
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", text) if part)
+    """Natural order key ("2" before "10"); digits of any script, any length, without int()."""
+    key = []
+    for part in re.split(r"(\d+)", text):
+        if not part:
+            continue
+        if part.isdecimal():
+            digits = "".join(str(unicodedata.decimal(char)) for char in part).lstrip("0")
+            key.append((0, len(digits), digits))
+        else:
+            key.append((1, 0, part.lower()))
+    return tuple(key)
 
 
-def _end(association: dict, side: str) -> str:
+def _end(association: dict, side: str, where: str) -> str:
     node = association.get(f"{side}NodeURI")
-    identifier = node.get("identifier") if isinstance(node, dict) else None
-    return _key(identifier or association.get(f"{side}NodeIdentifier"))
+    if node is not None and not isinstance(node, dict):
+        raise CaseImportError(_("%(where)s: %(field)s must be an object, but the file has %(found)s here.")
+                              % {"where": where, "field": f"{side}NodeURI", "found": _found(node)})
+    identifier = _identifier(node.get("identifier"), where=where) if node else ""
+    return identifier or _identifier(association.get(f"{side}NodeIdentifier"), where=where)
+
+
+def _nesting_depth_exceeds(text: str, limit: int) -> bool:
+    """True if brackets outside strings nest deeper than `limit`. A loop, not recursion, so no depth can break it."""
+    depth = 0
+    for match in _STRUCTURE.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in ("]", "}"):
+            depth -= 1
+    return False
+
+
+def _load_json(raw: bytes | str):
+    too_deep = CaseImportError(
+        _("The file has brackets nested more than %(limit)d levels deep; a CASE package never needs that many, "
+          "so it was not read.") % {"limit": MAX_DEPTH})
+    try:
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass") if isinstance(raw, bytes | bytearray) else raw
+        if _nesting_depth_exceeds(text, MAX_DEPTH):
+            raise too_deep
+        return json.loads(text)
+    except RecursionError:  # cannot happen after the scan; kept so a deep file can never escape as a crash
+        raise too_deep from None
+    except (ValueError, UnicodeDecodeError) as error:
+        reason = _shown(str(error), 200)
+        raise CaseImportError(_("The file is not valid JSON (%(error)s).") % {"error": reason}) from None
 
 
 def parse_package(raw: bytes | str) -> ParsedPackage:
     if len(raw) > MAX_BYTES:
         raise CaseImportError(_("The file is larger than 20 MB."))
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise CaseImportError(_("The file is not valid JSON (%(error)s).") % {"error": error}) from None
+    data = _load_json(raw)
     if not isinstance(data, dict) or not isinstance(data.get("CFDocument"), dict):
         raise CaseImportError(_("The file is not a CASE package: it has no CFDocument."))
     warnings: list[str] = []
     document = _parse_document(data["CFDocument"], warnings)
-    items = _parse_items(data.get("CFItems") or [], warnings)
-    associations = data.get("CFAssociations") or []
+    raw_items = data.get("CFItems")
+    items = _parse_items([] if raw_items is None else raw_items, warnings)
+    associations = data.get("CFAssociations")
+    associations = [] if associations is None else associations
     if not isinstance(associations, list):
         raise CaseImportError(_("CFAssociations must be a list."))
     by_id = {item.identifier: item for item in items}
-    sequence = _apply_tree(associations, document["identifier"], by_id, warnings)
+    sequence, ends = _apply_tree(associations, document["identifier"], by_id, warnings)
     for item in items:
         item.sort_key = (sequence.get(item.identifier) is None, sequence.get(item.identifier) or 0, *item.sort_key)
-    precedes = _prerequisites(associations, by_id, warnings)
+    precedes = _prerequisites(ends, by_id, warnings)
     return ParsedPackage(document=document, items=items, precedes=precedes, warnings=warnings)
 
 
 def _parse_document(doc: dict, warnings: list[str]) -> dict:
-    identifier = _key(doc.get("identifier"))
+    where = _("The CFDocument")
+    identifier = _identifier(doc.get("identifier"), where=where)
     if not identifier:
         raise CaseImportError(_("The CFDocument has no identifier."))
-    if not str(doc.get("title") or "").strip():
+    title = (_string(doc.get("title"), where=where, name="title") or "").strip()
+    if not title:
         raise CaseImportError(_("The CFDocument has no title."))
     for required in ("uri", "creator", "lastChangeDateTime"):
         if not doc.get(required):
             warnings.append(_("The CFDocument has no %(field)s.") % {"field": required})
+    subject = _string_or_strings(doc.get("subject"), where=where, name="subject")
+    changed = _string(doc.get("lastChangeDateTime"), where=where, name="lastChangeDateTime")
     return {
-        "identifier": identifier,
-        "uri": str(doc.get("uri") or "")[:500],
-        "title": str(doc["title"]).strip()[:300],
-        "subject": _text(doc.get("subject"))[:100],
-        "source_uri": str(doc.get("officialSourceURL") or "")[:500],
-        "version": str(doc.get("version") or "")[:50],
-        "creator": str(doc.get("creator") or "")[:300],
-        "last_changed_at": _when(doc.get("lastChangeDateTime"), warnings, "CFDocument"),
+        "identifier": _checked(Framework, "identifier", identifier, where=where, name="identifier"),
+        "uri": _text_field(Framework, "uri", doc, "uri", where=where),
+        "title": _checked(Framework, "title", title, where=where, name="title"),
+        "subject": _checked(Framework, "subject", subject, where=where, name="subject"),
+        "source_uri": _text_field(Framework, "source_uri", doc, "officialSourceURL", where=where),
+        "version": _text_field(Framework, "version", doc, "version", where=where),
+        "creator": _text_field(Framework, "creator", doc, "creator", where=where),
+        "last_changed_at": _when(changed, warnings, "CFDocument"),
     }
 
 
@@ -146,43 +281,63 @@ def _parse_items(raw_items, warnings: list[str]) -> list[ParsedItem]:
         raise CaseImportError(_("CFItems must be a list."))
     items, seen = [], set()
     for index, raw in enumerate(raw_items, start=1):
-        identifier = _key(raw.get("identifier")) if isinstance(raw, dict) else ""
+        if not isinstance(raw, dict):
+            raise CaseImportError(_("Item number %(n)d is not an object with fields, but %(found)s.")
+                                  % {"n": index, "found": _found(raw)})
+        numbered = _("Item number %(n)d") % {"n": index}
+        identifier = _identifier(raw.get("identifier"), where=numbered)
         if not identifier:
             raise CaseImportError(_("Item number %(n)d has no identifier.") % {"n": index})
+        identifier = _checked(Competency, "identifier", identifier, where=numbered, name="identifier")
         if identifier in seen:
             raise CaseImportError(_("The identifier %(id)s is used by two items.") % {"id": identifier})
         seen.add(identifier)
-        statement = str(raw.get("fullStatement") or "").strip()
+        where = _("Item %(id)s") % {"id": identifier}
+        statement = (_string(raw.get("fullStatement"), where=where, name="fullStatement") or "").strip()
         if not statement:
             raise CaseImportError(_("Item %(id)s has no fullStatement.") % {"id": identifier})
-        code = str(raw.get("humanCodingScheme") or "")[:100]
+        level_name = "educationLevel" if raw.get("educationLevel") else "educationalLevel"  # pre-1.0 spelling
+        level = _string_or_strings(raw.get(level_name), where=where, name=level_name)
+        changed = _string(raw.get("lastChangeDateTime"), where=where, name="lastChangeDateTime")
         fields = {
-            "uri": str(raw.get("uri") or "")[:500],
-            "code": code,
-            "statement": statement,
-            "short_statement": str(raw.get("abbreviatedStatement") or "")[:300],
-            "item_type": str(raw.get("CFItemType") or "")[:60],
-            "education_level": _text(raw.get("educationLevel") or raw.get("educationalLevel"))[:60],
-            "last_changed_at": _when(raw.get("lastChangeDateTime"), warnings, identifier),
+            "uri": _text_field(Competency, "uri", raw, "uri", where=where),
+            "code": _text_field(Competency, "code", raw, "humanCodingScheme", where=where),
+            "statement": _checked(Competency, "statement", statement, where=where, name="fullStatement"),
+            "short_statement": _text_field(Competency, "short_statement", raw, "abbreviatedStatement", where=where),
+            "item_type": _text_field(Competency, "item_type", raw, "CFItemType", where=where),
+            "education_level": _checked(Competency, "education_level", level, where=where, name=level_name),
+            "last_changed_at": _when(changed, warnings, identifier),
         }
-        sort_key = (_natural(str(raw.get("listEnumeration") or "") or code), index)
+        enumeration = raw.get("listEnumeration")
+        if isinstance(enumeration, int) and not isinstance(enumeration, bool):
+            enumeration = str(enumeration)  # a number where CASE says text: harmless, it only orders siblings
+        enumeration = _string(enumeration, where=where, name="listEnumeration") or ""
+        sort_key = (_natural(enumeration or fields["code"]), index)
         items.append(ParsedItem(identifier=identifier, fields=fields, sort_key=sort_key))
     return items
 
 
-def _apply_tree(associations: list, document_id: str, by_id: dict[str, ParsedItem], warnings: list[str]) -> dict:
-    """Set each item's parent from isChildOf; refuse a loop. Returns sequenceNumber by item."""
-    sequence = {}
+def _apply_tree(associations: list, document_id: str, by_id: dict[str, ParsedItem],
+                warnings: list[str]) -> tuple[dict, list]:
+    """Set each item's parent from isChildOf; refuse a loop.
+
+    Returns sequenceNumber by item, and (type, origin, destination) of each isChildOf and precedes, checked."""
+    sequence, ends = {}, []
     for index, association in enumerate(associations, start=1):
         if not isinstance(association, dict) or not association.get("associationType"):
             raise CaseImportError(_("Association number %(n)d has no associationType.") % {"n": index})
-        if association["associationType"] != "isChildOf":
+        where = _("Association number %(n)d") % {"n": index}
+        kind = _string(association["associationType"], where=where, name="associationType")
+        if kind not in ("isChildOf", "precedes"):  # other types are not read: their shape does not matter here
             continue
-        child, parent = _end(association, "origin"), _end(association, "destination")
+        child, parent = _end(association, "origin", where), _end(association, "destination", where)
+        ends.append((kind, child, parent))
+        if kind != "isChildOf":
+            continue
         if not child or not parent:
             raise CaseImportError(_("Association number %(n)d is missing one of its ends.") % {"n": index})
         if child not in by_id:
-            warnings.append(_("isChildOf from %(id)s, which is not in this package, ignored.") % {"id": child})
+            warnings.append(_("isChildOf from %(id)s, which is not in this package, ignored.") % {"id": _shown(child)})
             continue
         if by_id[child].parent is not None or child in sequence:
             warnings.append(_("Item %(id)s has a second parent, ignored.") % {"id": child})
@@ -192,25 +347,26 @@ def _apply_tree(associations: list, document_id: str, by_id: dict[str, ParsedIte
             parent = document_id
         by_id[child].parent = None if parent == document_id else parent
         number = association.get("sequenceNumber")
-        sequence[child] = number if isinstance(number, int) else None
+        sequence[child] = number if isinstance(number, int) and not isinstance(number, bool) else None
     cycle = find_cycle((item.identifier, item.parent) for item in by_id.values() if item.parent)
     if cycle:
         raise CaseImportError(_("The items' parents form a loop: %(loop)s.") % {"loop": " > ".join(cycle)})
-    return sequence
+    return sequence, ends
 
 
-def _prerequisites(associations: list, by_id: dict[str, ParsedItem], warnings: list[str]) -> list[tuple[str, str]]:
-    edges = []
-    for association in associations:
-        if association["associationType"] != "precedes":
+def _prerequisites(ends: list, by_id: dict[str, ParsedItem], warnings: list[str]) -> list[tuple[str, str]]:
+    edges, seen = [], set()
+    for kind, before, after in ends:
+        if kind != "precedes":
             continue
-        before, after = _end(association, "origin"), _end(association, "destination")
         if before not in by_id or after not in by_id:
-            warnings.append(_("A precedes link to an item outside this package was kept out (%(a)s > %(b)s).") % {"a": before, "b": after})
+            warnings.append(_("A precedes link to an item outside this package was kept out (%(a)s > %(b)s).")
+                            % {"a": _shown(before), "b": _shown(after)})
             continue
         if before == after:
             raise CaseImportError(_("Item %(id)s is listed as its own prerequisite.") % {"id": before})
-        if (before, after) not in edges:
+        if (before, after) not in seen:  # a set: a hostile file with many links stays linear
+            seen.add((before, after))
             edges.append((before, after))
     cycle = find_cycle(edges)
     if cycle:
