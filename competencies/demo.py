@@ -62,7 +62,7 @@ def _evidence(framework: Framework, sections: list[Section], competencies: list[
         teacher = section.teachers.order_by("pk").first() or User.objects.filter(role=User.Role.TEACHER).first()
         students = Student.objects.filter(enrollments__section=section).order_by("sourced_id")
         for student in students:
-            rng = random.Random(student.sourced_id)
+            rng = random.Random(student.sourced_id)  # nosec B311 (demo data, repeatable on purpose)
             reach = rng.randint(4, len(competencies))
             skill = rng.uniform(0.0, 1.2)
             for index, competency in enumerate(competencies[:reach]):

@@ -61,6 +61,9 @@ class Params:
             raise ValueError(f"Unknown mastery method {self.method!r}")
         if not Decimal(0) < self.decay_weight <= Decimal(1):
             raise ValueError("decay_weight must be above 0 and at most 1")
+        # Whole numbers, always: recompute.py writes them into SQL (bandit B608, reviewed there).
+        if not all(type(v) is int for v in (self.n_times, self.min_evidence)):
+            raise TypeError("n_times and min_evidence must be whole numbers")
         if self.n_times < 1 or self.min_evidence < 1:
             raise ValueError("n_times and min_evidence must be at least 1")
 

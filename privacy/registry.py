@@ -28,7 +28,7 @@ class Category:
     ACCOUNT = "account"  # who a staff member or a family member is, their choices
     AUTHENTICATION = "authentication"  # sign-in attempts, sessions, invitations
     ACCESS_LOG = "access_log"  # who saw which record, from where
-    SECRET = "secret"  # password hashes, tokens: declared, never exported
+    SECRET = "secret"  # nosec B105: a category name. Password hashes, tokens: declared, never exported
 
     LABELS = {
         IDENTITY: "Identity",
@@ -187,16 +187,16 @@ REGISTRY: dict[str, Declaration] = {
     "sessions.Session": personal(R.SESSION, authentication="session_key session_data expire_date"),
     "axes.AccessFailureLog": personal(R.SESSION, authentication=f"{_axes_request} attempt_time locked_out"),
     "axes.AccessAttempt": personal(R.SESSION, authentication=f"{_axes_request} attempt_time get_data failures_since_start",
-                                   secret="post_data"),
+                                   secret="post_data"),  # nosec B106 (a field name)
     "axes.AccessAttemptExpiration": NoPersonalData("Only when a sign-in attempt row expires; the row itself is declared"),
     "axes.AccessLog": personal(R.SECURITY_LOG, authentication=f"{_axes_request} attempt_time logout_time",
-                               secret="session_hash"),
+                               secret="session_hash"),  # nosec B106 (a field name)
     "otp_totp.TOTPDevice": personal(R.ACCOUNT, authentication="user name confirmed throttling_failure_timestamp "
                                     "throttling_failure_count created_at last_used_at step t0 digits tolerance drift last_t",
-                                    secret="key"),
+                                    secret="key"),  # nosec B106 (a field name)
     "otp_static.StaticDevice": personal(R.ACCOUNT, authentication="user name confirmed throttling_failure_timestamp "
                                         "throttling_failure_count created_at last_used_at"),
-    "otp_static.StaticToken": personal(R.ACCOUNT, authentication="device", secret="token"),
+    "otp_static.StaticToken": personal(R.ACCOUNT, authentication="device", secret="token"),  # nosec B106 (a field name)
     # --- audit --------------------------------------------------------------------------------------
     "audit.AccessEvent": personal(
         R.SECURITY_LOG, "student_id",
@@ -208,12 +208,12 @@ REGISTRY: dict[str, Declaration] = {
         R.ACCOUNT, _student_account,
         identity="first_name last_name title", contact="email",
         account="role preferred_language is_active is_staff is_superuser date_joined last_login",
-        secret="password",
+        secret="password",  # nosec B106 (a field name)
     ),
     "accounts.User_groups": personal(R.ACCOUNT, account="user group"),
     "accounts.User_user_permissions": personal(R.ACCOUNT, account="user permission"),
     "accounts.Invitation": personal(R.ACCOUNT, account="user invited_by created_at sent_at send_count expires_at accepted_at",
-                                    secret="nonce"),
+                                    secret="nonce"),  # nosec B106 (a field name)
     "accounts.Lockout": personal(R.ACCOUNT, authentication="user network locked_at last_failure_at notified_at "
                                  "ended_at end_reason", account="ended_by"),
     "accounts.SecurityEvent": personal(R.ACCOUNT, authentication="user kind at network notified_at"),

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.core import mail
 from django.utils import timezone
 
-from accounts.models import Invitation, Lockout, User
+from accounts.models import Invitation, Lockout, SecurityEvent, User
 from competencies import services as competency_services
 from config.celery import app
 from family_portal.models import Highlight, HighlightReply
@@ -47,7 +47,10 @@ def _world(demo, tmp_path: Path) -> dict:
     return {
         "accounts.send_invitations": {"invitation_ids": [invitation.pk]},
         "accounts.send_lockout_notice": {"lockout_id": Lockout.objects.create(user=family, network="203.0.113.x").pk},
+        "accounts.send_security_notice": {"event_id": SecurityEvent.objects.create(user=family, kind="wrong_codes",
+                                                                                 network="203.0.113.x").pk},
         "accounts.sweep_lockout_notices": {},
+        "accounts.sweep_security_notices": {},
         "audit.count_access_events": {"student_uuid": str(maya.uuid)},
         "competencies.recompute_mastery": {},
         "competencies.run_case_import": {"job_id": job.pk},
