@@ -41,10 +41,11 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false")
-    SECRET_KEY = "embedded-development-key-not-for-production-use-0123456789"
+    SECRET_KEY = "embedded-development-key-not-for-production-use-0123456789"  # nosec B105 (DEBUG only: refused above without it)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -292,6 +293,6 @@ LOGGING = {
 }
 
 # --- Waypoint -----------------------------------------------------------------
-WAYPOINT_DEMO_PASSWORD = "waypoint-demo"
+WAYPOINT_DEMO_PASSWORD = "waypoint-demo"  # nosec B105 (the demo accounts' published password)
 # Where links in emails point (invitations).
 WAYPOINT_BASE_URL = os.environ.get("WAYPOINT_BASE_URL", "http://127.0.0.1:8000")

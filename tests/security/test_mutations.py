@@ -55,3 +55,21 @@ def test_post_without_csrf_token_is_refused(demo):
             extra = entry.extra_kwargs({"students": {"maya": maya}}, maya) if entry.extra_kwargs else {}
             response = client.post(reverse(name, kwargs={"student_id": maya.uuid, **extra}), {"text": "x"})
             assert response.status_code == 403, name
+
+
+@pytest.mark.parametrize(("language", "heading"), [("en", "This page had expired, so nothing was sent"),
+                                                   ("es", "Esta página había caducado, así que no se envió nada")])
+def test_a_refused_form_gets_waypoints_own_page_in_the_readers_language(settings, teacher, student, language, heading):
+    """Issue 15.9: with DEBUG off, a CSRF failure showed Django's stock English page ("More information is
+    available with DEBUG=True"). Now it is a branded page, translated, saying what to do; nothing changed."""
+    settings.DEBUG = False
+    teacher.preferred_language = language
+    teacher.save()
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": language})
+    client.force_login(teacher)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(reverse("profiles:section-edit", args=[student.uuid, "strengths"]), {"text": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert heading in html and "DEBUG" not in html
+    assert f'<html lang="{language}"' in html
