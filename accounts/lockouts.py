@@ -17,16 +17,15 @@ from datetime import datetime
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from notifications.outbox import send_once, sweep, unsent
 
 from .models import Lockout, User
+from .owner_email import send_to_owner
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +86,10 @@ def send_notice(*, lockout_id: int) -> bool:
     base = settings.WAYPOINT_BASE_URL.rstrip("/")
 
     def send() -> None:
-        with translation.override(user.preferred_language), timezone.override(settings.TIME_ZONE):
-            context = {
-                "user": user, "lockout": lockout, "minutes": int(_cooloff().total_seconds() // 60),
-                "locked_at": timezone.localtime(lockout.locked_at), "time_zone": settings.TIME_ZONE,
-                "reset_link": base + reverse("accounts:password-reset"),
-            }
-            subject = render_to_string("accounts/emails/lockout_subject.txt", context).strip()
-            body = render_to_string("accounts/emails/lockout.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        send_to_owner(user, "lockout", lambda: {
+            "lockout": lockout, "minutes": int(_cooloff().total_seconds() // 60),
+            "locked_at": timezone.localtime(lockout.locked_at), "reset_link": base + reverse("accounts:password-reset"),
+        })
 
     return send_once(Lockout.objects.filter(pk=lockout_id), "notified_at", send, to=[user.email])
 

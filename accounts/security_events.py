@@ -8,16 +8,15 @@ told in their own language, with what to do if it was not them.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from notifications.outbox import send_once, sweep, unsent
 
 from .lockouts import coarse_network
 from .models import SecurityEvent, User
+from .owner_email import send_to_owner
 
 
 def record(*, user: User, kind: str, ip_address: str | None) -> SecurityEvent:
@@ -40,14 +39,10 @@ def send_notice(*, event_id: int) -> bool:
     base = settings.WAYPOINT_BASE_URL.rstrip("/")
 
     def send() -> None:
-        with translation.override(user.preferred_language), timezone.override(settings.TIME_ZONE):
-            context = {
-                "user": user, "event": event, "kinds": SecurityEvent.Kind, "time_zone": settings.TIME_ZONE,
-                "when": timezone.localtime(event.at), "reset_link": base + reverse("accounts:password-reset"),
-            }
-            subject = render_to_string("accounts/emails/security_event_subject.txt", context).strip()
-            body = render_to_string("accounts/emails/security_event.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        send_to_owner(user, "security_event", lambda: {
+            "event": event, "kinds": SecurityEvent.Kind, "when": timezone.localtime(event.at),
+            "reset_link": base + reverse("accounts:password-reset"),
+        })
 
     return send_once(SecurityEvent.objects.filter(pk=event_id), "notified_at", send, to=[user.email])
 
