@@ -159,7 +159,7 @@ def goal_point_add(request: HttpRequest, student: Student, goal_id: int) -> Http
         form.add_error(None, refused)
         return _goal_page(request, student, goal, bound=form)
     if status.needs_a_look:
-        messages.warning(request, _("Saved. %(status)s: %(reason)s The case manager has been told.")
+        messages.warning(request, _("Saved. %(status)s. %(reason)s The case manager has been told.")
                          % {"status": status.label(), "reason": status.reason()})
     elif form.also_evidence():
         messages.success(request, _("Saved, and recorded as evidence in the class record too."))
