@@ -80,8 +80,8 @@ def _reason(value: GoalStatus, audience: Audience) -> str:
     Decision = monitoring.Decision
     if audience == Audience.STAFF:
         if rule == Decision.NOT_ENOUGH_DATA:
-            return ngettext("%(results)s result so far; the decision rule needs %(n)s in a row.",
-                            "%(results)s results so far; the decision rule needs %(n)s in a row.",
+            return ngettext("%(results)s result so far; the decision rule needs at least %(n)s.",
+                            "%(results)s results so far; the decision rule needs at least %(n)s.",
                             value.results) % {"results": value.results, "n": n}
         if rule == Decision.BELOW_AIM:
             return _("The last %(n)s results in a row are below the aim line: the team should change the "
@@ -99,7 +99,7 @@ def _reason(value: GoalStatus, audience: Audience) -> str:
             return _("Your last few results are above the line you are aiming for. Great work!")
         return _("Your results are close to the line you are aiming for. Keep going!")
     if rule == Decision.NOT_ENOUGH_DATA:
-        return _("There are not enough results yet to tell how it is going (%(n)s in a row are needed).") % {"n": n}
+        return _("There are not enough results yet to tell how it is going (at least %(n)s are needed).") % {"n": n}
     if rule == Decision.BELOW_AIM:
         return _("The last %(n)s results are below the planned progress. The team is looking at how to help, "
                  "and will change the teaching.") % {"n": n}

@@ -19,7 +19,7 @@ def _status(values_by_day, *, baseline=40, target=70):
 def test_three_results_are_not_enough_to_judge():
     value = _status([(10, 30), (20, 30), (30, 30)])
     assert (value.status, value.rule, value.needs_a_look) == (Status.NOT_ENOUGH_DATA, Decision.NOT_ENOUGH_DATA, False)
-    assert value.reason(Audience.STAFF) == "3 results so far; the decision rule needs 4 in a row."
+    assert value.reason(Audience.STAFF) == "3 results so far; the decision rule needs at least 4."
 
 
 def test_four_in_a_row_below_the_aim_line_is_not_on_track_and_says_why():
