@@ -100,7 +100,7 @@ def job_reports(args) -> dict:
 
     from iep import monitoring, selectors, services
 
-    period = monitoring.quarter_of(timezone.localdate())
+    period = monitoring.previous_quarter(timezone.localdate())  # reports are made for ended periods (issue 16.4)
     ids = list(selectors.students_with_current_plan().values_list("pk", flat=True)[: args.reports])
     outcome = {}
     with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):

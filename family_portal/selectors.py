@@ -20,7 +20,8 @@ from competencies import selectors as competency_selectors
 from competencies.models import Evidence, Mastery
 from iep import selectors as iep_selectors
 from paths import selectors as path_selectors
-from iep.models import Goal, IEPInput, IEPPlan, ProgressReport
+from iep.models import Goal, IEPInput, IEPPlan, ProgressPoint, ProgressReport
+from iep.status import GoalStatus
 from profiles import selectors as profile_selectors
 from profiles.models import ProfileGoal, ProfileSection
 from roster.models import Guardianship, Student, Term
@@ -127,7 +128,7 @@ class Glance:
     messages: int
     answered: int
     latest_report_id: int | None
-    latest_report_period: str | None
+    latest_report_period: str | None  # its name: "2026-Q3", or "2026-Q4: Interim report, up to ..." (ProgressReport.label)
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -138,7 +139,7 @@ def _count(queryset: QuerySet) -> Coalesce:
 
 def at_a_glance(student: Student) -> Glance:
     iep = student.plan == Student.Plan.IEP
-    reports = ProgressReport.objects.filter(student=OuterRef("pk")).exclude(pdf="").order_by("-period")
+    reports = ProgressReport.objects.filter(student=OuterRef("pk")).exclude(pdf="").order_by(*ProgressReport._meta.ordering)
     family_inputs_ = IEPInput.objects.filter(student=OuterRef("pk"), sender=IEPInput.Sender.FAMILY)
     row = Student.objects.filter(pk=student.pk).annotate(
         glance_profile_goals=_count(ProfileGoal.objects.filter(student=OuterRef("pk"))),
@@ -148,14 +149,17 @@ def at_a_glance(student: Student) -> Glance:
         glance_answered=_count(family_inputs_.filter(answered_at__isnull=False)),
         glance_latest_report_id=Subquery(reports.values("pk")[:1]),
         glance_latest_report_period=Subquery(reports.values("period")[:1]),
+        glance_latest_report_interim_up_to=Subquery(reports.values("interim_up_to")[:1]),
     ).values("glance_profile_goals", "glance_iep_goals", "glance_has_iep_plan", "glance_messages", "glance_answered",
-             "glance_latest_report_id", "glance_latest_report_period").get()
+             "glance_latest_report_id", "glance_latest_report_period", "glance_latest_report_interim_up_to").get()
     row = {key.removeprefix("glance_"): value for key, value in row.items()}
     has_plan = iep and row["has_iep_plan"]
     return Glance(profile_goals=row["profile_goals"], iep_goals=row["iep_goals"] if iep else 0, has_iep_plan=has_plan,
                   messages=row["messages"], answered=row["answered"],
                   latest_report_id=row["latest_report_id"] if has_plan else None,
-                  latest_report_period=row["latest_report_period"] if has_plan else None)
+                  latest_report_period=ProgressReport(period=row["latest_report_period"],
+                                                      interim_up_to=row["latest_report_interim_up_to"]).label
+                  if has_plan and row["latest_report_id"] else None)
 
 
 @dataclass
@@ -190,7 +194,7 @@ def learning_page(student: Student) -> LearningPage:
 @dataclass
 class GoalsPage:
     goals: list  # the learner profile's goals (child, family and teachers)
-    iep_goals: list  # iep.selectors.GoalProgress: chart, table, decision rule
+    iep_goals: list  # iep.selectors.GoalProgress: chart, table, status (iep.status)
     has_iep_plan: bool
     reports: list
 
@@ -261,6 +265,13 @@ class ChildWeek:
     highlights: list = field(default_factory=list)
     answered: list = field(default_factory=list)
     reports: list = field(default_factory=list)
+    iep_goals: list = field(default_factory=list)  # GoalLine: where each IEP goal stands today
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    goal: Goal
+    status: GoalStatus  # iep.status, the same value every page and the PDF show
 
 
 @dataclass
@@ -270,8 +281,9 @@ class DigestContent:
 
 
 def digest_contents(*, family_ids: list[int], week: date) -> dict[int, DigestContent]:
-    """What each family's digest says about the week from `week` (Monday) to Sunday, in five queries
-    for any number of families: highlights, answers from the IEP team, new progress reports."""
+    """What each family's digest says about the week from `week` (Monday) to Sunday, in seven queries
+    for any number of families: highlights, answers from the IEP team, new progress reports, and where each IEP
+    goal stands (goals, their results)."""
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(week, time.min), tz)
     end = start + timedelta(days=7)
@@ -290,9 +302,14 @@ def digest_contents(*, family_ids: list[int], week: date) -> dict[int, DigestCon
     reports = defaultdict(list)
     for report in ProgressReport.objects.filter(student__in=student_ids, created_at__gte=start, created_at__lt=end).exclude(pdf=""):
         reports[report.student_id].append(report)
+    goals = defaultdict(list)
+    for goal in (Goal.objects.filter(plan__student__in=student_ids, plan__is_current=True, plan__student__plan=Student.Plan.IEP)
+                 .select_related("plan").prefetch_related(Prefetch("points", queryset=ProgressPoint.objects.order_by("measured_on")))):
+        goals[goal.plan.student_id].append(GoalLine(goal=goal, status=iep_selectors.status_of(goal, list(goal.points.all()))))
     contents = {pk: DigestContent(family=family, children=[]) for pk, family in families.items()}
     for link in links:
         sid = link.student_id
         contents[link.guardian_id].children.append(ChildWeek(
-            student=link.student, highlights=highlights[sid], answered=answered[(sid, link.guardian_id)], reports=reports[sid]))
+            student=link.student, highlights=highlights[sid], answered=answered[(sid, link.guardian_id)], reports=reports[sid],
+            iep_goals=goals[sid]))
     return contents

@@ -17,6 +17,7 @@ from accounts.models import User
 from iep import services as iep_services
 from iep.models import ReviewSettings
 from iep.selectors import DEFAULT_RESPONSE_TARGET
+from iep.status import Audience
 from roster.decorators import role_required, student_view
 from roster.models import Student
 
@@ -102,7 +103,7 @@ def child_learning(request: HttpRequest, student: Student) -> HttpResponse:
 
 @student_view("family_portal.view_child")
 def child_goals(request: HttpRequest, student: Student) -> HttpResponse:
-    context = _child_context(request, student, page=selectors.goals_page(student),
+    context = _child_context(request, student, page=selectors.goals_page(student), status_audience=Audience.FAMILY.value,
                              can_send_input=request.user.has_perm("family_portal.send_input", student))
     return render(request, "family_portal/child_goals.html", context)
 
@@ -145,7 +146,7 @@ def report_pdf(request: HttpRequest, student: Student, report_id: int) -> FileRe
     # The copy in the reader's language when the report was made in it; otherwise the school's own.
     pdf = selectors.report_pdf_in(report, translation.get_language())
     return FileResponse(pdf.open("rb"), content_type="application/pdf", as_attachment=request.GET.get("download") == "1",
-                        filename=f"progress-report-{report.period}.pdf")
+                        filename=report.file_name)
 
 
 # --- Input to the IEP team ---------------------------------------------------------------------

@@ -104,7 +104,7 @@ def _goal(plan: IEPPlan, spec, index: int, area_index: int, today: date) -> None
         if falling and week > WEEKS - 4:
             value = aim.at(7 * week) - float(target - baseline) / 10 - week % 2
         ProgressPoint.objects.create(goal=goal, measured_on=day, value=Decimal(f"{value:.1f}"), recorded_by=recorder)
-    if selectors.goal_progress(goal, list(goal.points.all())).decision == monitoring.Decision.BELOW_AIM:
+    if selectors.status_of(goal, list(goal.points.all())).needs_a_look:
         now = timezone.now()
         Goal.objects.filter(pk=goal.pk).update(flagged_at=now, flag_notified_at=now)
 

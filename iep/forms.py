@@ -7,12 +7,13 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from competencies.models import Competency, Evidence
 from profiles.models import ProfileGoal
 
-from . import attachments
+from . import attachments, monitoring
 from .models import Goal, IEPInput, IEPPlan, TeamMember
 from .selectors import Candidate
 from .services import AlsoEvidence
@@ -136,6 +137,34 @@ class ProgressPointForm(BootstrapForm):
 
     def point_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("measured_on", "value", "note")}
+
+
+class ReportRequestForm(BootstrapForm):
+    """Which progress report to produce (issue 16.4): the report of the last period that ended, or, chosen
+    explicitly, an interim report of the current period counting results up to today."""
+
+    PERIOD, INTERIM = "period", "interim"
+
+    kind = forms.ChoiceField(label=_("Which report"), widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                             error_messages={"required": _("Choose which report to produce.")})
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, initial={"kind": self.PERIOD}, **kwargs)
+        self.today = today
+        self.ended, self.current = monitoring.previous_quarter(today), monitoring.quarter_of(today)
+        last_day = monitoring.quarter_bounds(self.ended)[1]
+        self.fields["kind"].choices = [
+            (self.PERIOD, _("The report for %(period)s, which has ended: every result up to %(day)s")
+             % {"period": self.ended, "day": date_format(last_day, "DATE_FORMAT")}),
+            (self.INTERIM, _("An interim report for %(period)s, which has not ended: results up to today, %(day)s")
+             % {"period": self.current, "day": date_format(today, "DATE_FORMAT")}),
+        ]
+
+    def report_request(self) -> tuple[str, date | None]:
+        """(period, interim cut-off or None)."""
+        if self.cleaned_data["kind"] == self.INTERIM:
+            return self.current, self.today
+        return self.ended, None
 
 
 def _one_year_after(day: date, years: int) -> date:

@@ -7,8 +7,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .monitoring import quarter_bounds
 
 
 class ReviewSettings(models.Model):
@@ -221,21 +225,50 @@ class InputEvent(models.Model):
 
 
 class ProgressReport(models.Model):
-    """A quarterly progress report, one per student and period however often the job runs."""
+    """A quarterly progress report: one per student and period once the period has ended, however often the job
+    runs; before that, only an interim report asked for explicitly, counting results up to `interim_up_to`
+    (one per student, period and cut-off day). The period's own report is still made after the period ends."""
 
     student = models.ForeignKey("roster.Student", on_delete=models.CASCADE, related_name="iep_progress_reports")
     plan = models.ForeignKey(IEPPlan, on_delete=models.CASCADE, related_name="progress_reports")
     period = models.CharField(max_length=7, help_text="YYYY-QN")
+    # Empty for the period's report (every result up to the end of the period); the cut-off day of an interim one.
+    interim_up_to = models.DateField(_("interim report, up to"), null=True, blank=True)
     pdf = models.FileField(upload_to="iep/reports/%Y/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     family_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-period"]
-        constraints = [models.UniqueConstraint(fields=["student", "period"], name="one_progress_report_per_period")]
+        ordering = ["-period", models.F("interim_up_to").desc(nulls_first=True)]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "period"], condition=Q(interim_up_to__isnull=True),
+                                    name="one_progress_report_per_period"),
+            models.UniqueConstraint(fields=["student", "period", "interim_up_to"], condition=Q(interim_up_to__isnull=False),
+                                    name="one_interim_report_per_period_and_day"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.student} {self.period}"
+        return f"{self.student} {self.period}" + (f" interim {self.interim_up_to}" if self.interim_up_to else "")
+
+    @property
+    def label(self) -> str:
+        """How the report is named on every page, PDF, email and list: "2026-Q3", or "2026-Q4: Interim report,
+        up to 4 December 2026" (in the active language)."""
+        if self.interim_up_to is None:
+            return self.period
+        return gettext("%(period)s: Interim report, up to %(day)s") % {
+            "period": self.period, "day": date_format(self.interim_up_to, "DATE_FORMAT")}
+
+    @property
+    def cutoff(self):
+        """The last day whose results the report counts: the period's end, or the interim cut-off."""
+        return self.interim_up_to or quarter_bounds(self.period)[1]
+
+    @property
+    def file_name(self) -> str:
+        """The name of the downloaded PDF."""
+        interim = f"-interim-up-to-{self.interim_up_to.isoformat()}" if self.interim_up_to else ""
+        return f"progress-report-{self.period}{interim}.pdf"
 
 
 class ProgressReportCopy(models.Model):

@@ -165,3 +165,23 @@ def quarter_bounds(period: str) -> tuple[date, date]:
 def previous_quarter(day: date) -> str:
     first, _ = quarter_bounds(quarter_of(day))
     return quarter_of(first - timedelta(days=1))
+
+
+class ReportNotAllowed(ValueError):
+    """A report asked for a period that has not ended, without saying it is interim; or a wrong interim cut-off."""
+
+
+def report_cutoff(period: str, *, today: date, interim_up_to: date | None = None) -> date:
+    """The last day whose results a report of `period` counts (issue 16.4): the period's last day once the period
+    has ended; before that, only for an interim report asked for explicitly, its cut-off day, which lies in the
+    period and not after today. ReportNotAllowed otherwise."""
+    first, last = quarter_bounds(period)
+    if interim_up_to is None:
+        if today <= last:
+            raise ReportNotAllowed(f"{period} has not ended: only an interim report can be made before {last}")
+        return last
+    if today > last:
+        raise ReportNotAllowed(f"{period} has ended: make the period's report, not an interim one")
+    if not first <= interim_up_to <= today:
+        raise ReportNotAllowed(f"An interim report of {period} counts results from {first} up to today at most")
+    return interim_up_to

@@ -18,6 +18,7 @@ from profiles.models import ProfileGoal
 from profiles.selectors import goals_for
 
 from . import monitoring
+from .status import Audience, GoalStatus, goal_status
 from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, ReviewSettings, TeamMember
 
 DEFAULT_RESPONSE_TARGET = 10
@@ -43,12 +44,12 @@ def current_plan(student: Student) -> IEPPlan | None:
 
 @dataclass(frozen=True)
 class GoalProgress:
-    """A goal with what its chart, data table and flag need."""
+    """A goal with what its chart, data table and status need."""
 
     goal: Goal
     points: list[ProgressPoint]
     chart: monitoring.Chart
-    decision: monitoring.Decision
+    status: GoalStatus  # THE status of the goal (iep.status.goal_status), worded per reader
     trend_per_week: float | None
     aim_per_week: float
 
@@ -56,13 +57,15 @@ class GoalProgress:
     def chart_id(self) -> str:
         return f"goal-chart-{self.goal.pk}"
 
-    @property
-    def is_flagged(self) -> bool:
-        return self.goal.flagged_at is not None
+
+def status_of(goal: Goal, points: list[ProgressPoint]) -> GoalStatus:
+    """The goal's status from these points: every page, PDF, email and digest reads it through here."""
+    return goal_status(baseline=goal.baseline, baseline_date=goal.baseline_date, target=goal.target,
+                       target_date=goal.target_date, results=[(p.measured_on, p.value) for p in points])
 
 
 def goal_progress(goal: Goal, points: list[ProgressPoint] | None = None) -> GoalProgress:
-    """Chart geometry and the decision rule for one goal, from points already loaded."""
+    """Chart geometry and the status of one goal, from points already loaded."""
     points = list(goal.points.all()) if points is None else points
     start = goal.baseline_date
     xy = [((p.measured_on - start).days, float(p.value)) for p in points]
@@ -74,10 +77,19 @@ def goal_progress(goal: Goal, points: list[ProgressPoint] | None = None) -> Goal
         points=points,
         chart=monitoring.build_chart(start=start, end=goal.target_date, baseline=float(goal.baseline),
                                      target=float(goal.target), points=[(p.measured_on, float(p.value)) for p in points]),
-        decision=monitoring.decide(xy, aim, higher_is_better=goal.higher_is_better),
+        status=status_of(goal, points),
         trend_per_week=None if trend is None else round(trend.slope * 7, 2),
         aim_per_week=round(aim.slope * 7, 2),
     )
+
+
+def status_audience(user: User) -> str:
+    """Whose words a page uses for goal status: the student's own, a family's, or the staff's."""
+    if user.role == User.Role.STUDENT:
+        return Audience.STUDENT.value
+    if user.role == User.Role.GUARDIAN:
+        return Audience.FAMILY.value
+    return Audience.STAFF.value
 
 
 def goals_with_progress(plan: IEPPlan | None, *, up_to: date | None = None) -> list[GoalProgress]:
@@ -88,6 +100,13 @@ def goals_with_progress(plan: IEPPlan | None, *, up_to: date | None = None) -> l
         points = [p for p in goal.points.all() if up_to is None or p.measured_on <= up_to]
         result.append(goal_progress(goal, points))
     return result
+
+
+def report_goals(report: ProgressReport) -> list[GoalProgress]:
+    """The goals of a report's plan with the results it counts (up to its cut-off): 3 queries."""
+    plan = IEPPlan.objects.prefetch_related(Prefetch("goals", queryset=Goal.objects.prefetch_related(
+        Prefetch("points", queryset=ProgressPoint.objects.order_by("measured_on"))))).get(pk=report.plan_id)
+    return goals_with_progress(plan, up_to=report.cutoff)
 
 
 @dataclass(frozen=True)
@@ -267,7 +286,7 @@ def goal_changes(goal: Goal, *, limit: int = 10) -> list:
 
 
 def progress_reports_of(student: Student) -> QuerySet[ProgressReport]:
-    return ProgressReport.objects.filter(student=student).exclude(pdf="").order_by("-period")
+    return ProgressReport.objects.filter(student=student).exclude(pdf="")  # newest period first, its own report first
 
 
 # --- Inputs --------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from roster.models import Caseload, Guardianship, StaffAssignment, Student
 from . import attachments, monitoring, selectors
 from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, ProgressReportCopy, TeamMember
 from .pdf import render_pdf
+from .status import Audience, GoalStatus
 
 Status = IEPInput.Status
 
@@ -175,8 +176,8 @@ class AlsoEvidence:
 def record_progress(
     *, goal: Goal, measured_on: date, value: Decimal, note: str, recorded_by: User,
     also_evidence: AlsoEvidence | None = None, from_evidence: Evidence | None = None,
-) -> monitoring.Decision:
-    """Add a data point and apply the decision rule; one entry serves both the goal and the class record.
+) -> GoalStatus:
+    """Add a data point and apply the decision rule (iep.status); returns the goal's status; one entry serves both the goal and the class record.
 
     - one point per goal per day: PointExists otherwise
     - the goal is locked so two entries at once cannot both miss (or both send) the flag
@@ -185,8 +186,8 @@ def record_progress(
       after commit); a level off the scale raises ValidationError and nothing at all is written
     - from_evidence: the point is taken from evidence already in the class record and linked to it, so it is
       not offered again
-    - four points in a row below the aim line flag the goal and tell the case manager after commit;
-      data back on track clear the flag
+    - a goal that is not on track (four points in a row below the aim line) is flagged and the case manager
+      told after commit; data back on track clear the flag
     """
     goal = Goal.objects.select_for_update(of=("self",)).select_related("plan__student").get(pk=goal.pk)
     linked = set(goal.competencies.values_list("pk", flat=True))
@@ -223,17 +224,18 @@ def _check_evidence_links(goal: Goal, linked: set[int], also_evidence: AlsoEvide
             raise ValidationError(_("That result is already one of this goal's results."))
 
 
-def _apply_decision(goal: Goal) -> monitoring.Decision:
-    """Judge the goal's data against its aim line; flag (and tell the case manager after commit) or clear."""
-    decision = selectors.goal_progress(goal, list(goal.points.order_by("measured_on"))).decision
-    if decision == monitoring.Decision.BELOW_AIM and goal.flagged_at is None:
+def _apply_decision(goal: Goal) -> GoalStatus:
+    """Judge the goal's data (iep.status, the one rule); flag it when it needs a look (the case manager is told
+    after commit) or clear the flag. The flag is the status, stored for the outbox: pages read the status."""
+    status = selectors.status_of(goal, list(goal.points.order_by("measured_on")))
+    if status.needs_a_look and goal.flagged_at is None:
         goal.flagged_at, goal.flag_notified_at = timezone.now(), None
         Goal.objects.filter(pk=goal.pk).update(flagged_at=goal.flagged_at, flag_notified_at=None)
         _after_commit("notify_goal_flag", goal_id=goal.pk)
-    elif decision != monitoring.Decision.BELOW_AIM and goal.flagged_at is not None:
+    elif not status.needs_a_look and goal.flagged_at is not None:
         goal.flagged_at = None
         Goal.objects.filter(pk=goal.pk).update(flagged_at=None)
-    return decision
+    return status
 
 
 # --- Plans and goals --------------------------------------------------------------------
@@ -360,13 +362,18 @@ def notify_answer(*, input_id: int) -> bool:
 
 
 def notify_goal_flag(*, goal_id: int) -> bool:
-    goal = Goal.objects.select_related("plan__student", "plan__case_manager").get(pk=goal_id)
-    if goal.flagged_at is None:
+    """Tell the case manager (or, without one, the reviewers) that a goal needs a look, with its status as every
+    page shows it. Nothing is sent if the data recovered before the email went."""
+    goal = (Goal.objects.select_related("plan__student", "plan__case_manager")
+            .prefetch_related(Prefetch("points", queryset=ProgressPoint.objects.order_by("measured_on"))).get(pk=goal_id))
+    status = selectors.status_of(goal, list(goal.points.all()))
+    if goal.flagged_at is None or not status.needs_a_look:
         return False
     manager = goal.plan.case_manager
     to = [(manager.email, manager.preferred_language)] if manager and manager.email else _input_reviewers(goal.plan.student)
     return _send(Goal.objects.filter(pk=goal_id, flagged_at__isnull=False), "flag_notified_at",
-                 subject=gettext_lazy("An IEP goal needs a look"), template="iep/emails/goal_flag.txt", context={"goal": goal}, to=to)
+                 subject=gettext_lazy("An IEP goal needs a look"), template="iep/emails/goal_flag.txt",
+                 context={"goal": goal, "status": status}, to=to)
 
 
 def _family_readers(student: Student) -> list[Reader]:
@@ -378,10 +385,11 @@ def _family_readers(student: Student) -> list[Reader]:
 
 
 def notify_family_of_report(*, report_id: int) -> bool:
+    """Tell the family a report is ready, with where each goal stands in it (the report's own results)."""
     report = ProgressReport.objects.select_related("student__user").get(pk=report_id)
     return _send(ProgressReport.objects.filter(pk=report_id).exclude(pdf=""), "family_notified_at",
                  subject=gettext_lazy("A new progress report is ready"), template="iep/emails/report_ready.txt",
-                 context={"report": report}, to=_family_readers(report.student))
+                 context={"report": report, "goals": selectors.report_goals(report)}, to=_family_readers(report.student))
 
 
 def sweep_outbox() -> int:
@@ -407,33 +415,42 @@ def _report_pdf(context: dict, language: str) -> bytes:
     return pdf
 
 
-def report_context(*, plan: IEPPlan, period: str) -> dict:
+def report_context(*, plan: IEPPlan, period: str, interim_up_to: date | None = None) -> dict:
+    """What a report of `period` shows: each goal with the results up to the period's end, or up to the interim
+    cut-off for an interim report (the caller has checked the cut-off: monitoring.report_cutoff)."""
     first, last = monitoring.quarter_bounds(period)
     return {"plan": plan, "student": plan.student, "period": period, "period_start": first, "period_end": last,
-            "goals": selectors.goals_with_progress(plan, up_to=last)}
+            "interim_up_to": interim_up_to, "goals": selectors.goals_with_progress(plan, up_to=interim_up_to or last),
+            "status_audience": Audience.FAMILY.value}
 
 
-def create_progress_report(*, student_id: int, period: str) -> ProgressReport | None:
+def create_progress_report(*, student_id: int, period: str, interim_up_to: date | None = None) -> ProgressReport | None:
     """The student's report for `period`: made once, however often the job runs.
 
+    - only for a period that has ended, unless `interim_up_to` asks for an interim report (results up to that
+      day, in the period, not after today): monitoring.ReportNotAllowed otherwise, and nothing is written
     - no current plan: nothing
-    - the row is created or found (unique student + period) and locked, so two workers render once
+    - the row is created or found (unique student + period for the period's report; + cut-off day for an interim
+      one) and locked, so two workers render once
     - the PDF is rendered with no URL fetching and stored, in the school's language and in each other language
       its family reads (the same snapshot, made together); the family is told after commit
     """
+    monitoring.report_cutoff(period, today=timezone.localdate(), interim_up_to=interim_up_to)
     student = Student.objects.filter(pk=student_id).first()
     plan = selectors.current_plan(student) if student else None
     if plan is None:
         return None
     with transaction.atomic():
-        report, _created = ProgressReport.objects.get_or_create(student=student, period=period, defaults={"plan": plan})
+        report, _created = ProgressReport.objects.get_or_create(student=student, period=period,
+                                                                interim_up_to=interim_up_to, defaults={"plan": plan})
         report = ProgressReport.objects.select_for_update().get(pk=report.pk)
         if report.pdf:
             return report
-        context = report_context(plan=plan, period=period)
-        report.pdf.save(f"{student.uuid}-{period}.pdf", ContentFile(_report_pdf(context, settings.LANGUAGE_CODE)), save=True)
+        context = {**report_context(plan=plan, period=period, interim_up_to=interim_up_to), "report": report}
+        stem = f"{student.uuid}-{report.file_name.removeprefix('progress-report-').removesuffix('.pdf')}"
+        report.pdf.save(f"{stem}.pdf", ContentFile(_report_pdf(context, settings.LANGUAGE_CODE)), save=True)
         for language in sorted({lang for _email, lang in _family_readers(student)} - {settings.LANGUAGE_CODE, ""}):
             copy = ProgressReportCopy(report=report, language=language)
-            copy.pdf.save(f"{student.uuid}-{period}-{language}.pdf", ContentFile(_report_pdf(context, language)), save=True)
+            copy.pdf.save(f"{stem}-{language}.pdf", ContentFile(_report_pdf(context, language)), save=True)
         _after_commit("notify_family_report", report_id=report.pk)
     return report

@@ -1,6 +1,7 @@
 """Thin Celery tasks: fetch IDs, call a service. Every one is safe to run twice (T8.5)."""
 
 import logging
+from datetime import date
 
 from celery import current_app, shared_task
 from celery.schedules import crontab
@@ -42,22 +43,38 @@ def sweep_outbox() -> int:
     return sent
 
 
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
 @shared_task(name="iep.generate_progress_report")
-def generate_progress_report(*, student_id: int, period: str) -> int | None:
-    report = services.create_progress_report(student_id=student_id, period=period)
+def generate_progress_report(*, student_id: int, period: str, interim_up_to: str | None = None) -> int | None:
+    """One student's report; `interim_up_to` ("2026-12-04") only for an interim report asked for explicitly."""
+    try:
+        report = services.create_progress_report(student_id=student_id, period=period, interim_up_to=_day(interim_up_to))
+    except monitoring.ReportNotAllowed as refused:
+        logger.warning("Progress report of student %s not made: %s", student_id, refused)
+        return None
     return None if report is None else report.pk
 
 
 @shared_task(name="iep.generate_progress_reports")
-def generate_progress_reports(*, period: str | None = None, district_id: int | None = None) -> int:
-    """Beat at each quarter's end, or on demand: one task per student with a current IEP."""
-    period = period or monitoring.quarter_of(timezone.localdate())
+def generate_progress_reports(*, period: str | None = None, district_id: int | None = None,
+                              interim_up_to: str | None = None) -> int:
+    """Beat after each quarter ends, or on demand: one task per student with a current IEP. The period defaults
+    to the last one that ended; a period that has not ended is refused (0 tasks) unless `interim_up_to` is given."""
+    period = period or monitoring.previous_quarter(timezone.localdate())
+    try:
+        monitoring.report_cutoff(period, today=timezone.localdate(), interim_up_to=_day(interim_up_to))
+    except monitoring.ReportNotAllowed as refused:
+        logger.warning("Progress reports not made: %s", refused)
+        return 0
     students = selectors.students_with_current_plan()
     if district_id is not None:
         students = students.filter(school__district_id=district_id)
     ids = list(students.values_list("pk", flat=True))
     for student_id in ids:
-        generate_progress_report.delay(student_id=student_id, period=period)
+        generate_progress_report.delay(student_id=student_id, period=period, interim_up_to=interim_up_to)
     return len(ids)
 
 

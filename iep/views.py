@@ -1,4 +1,5 @@
 import uuid
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from competencies.models import Evidence
 from roster.models import Student
 
 from . import forms, monitoring, selectors, services, tasks
-from .models import Goal, IEPInput
+from .models import Goal, IEPInput, ProgressReport
 
 Role = User.Role
 PAGE_SIZE = 25
@@ -40,6 +41,8 @@ def _iep_page(request: HttpRequest, student: Student) -> HttpResponse:
         "inputs": selectors.inputs_about(student) if can_review else selectors.inputs_for_family(user, student),
         "reports": selectors.progress_reports_of(student),
         "current_period": monitoring.quarter_of(timezone.localdate()),
+        "report_form": forms.ReportRequestForm(today=timezone.localdate()) if can_review else None,
+        "status_audience": selectors.status_audience(user),
     }
     return render(request, "iep/student_iep.html", context)
 
@@ -114,7 +117,8 @@ def _goal_page(request: HttpRequest, student: Student, goal: Goal, bound: forms.
     user = request.user
     can_record = user.has_perm("iep.record_progress", student)
     # Changing the goal (and its history) is reached from the IEP page; this page stays within P1's 12 queries.
-    context = {"student": student, "goal": goal, "progress": selectors.goal_progress(goal), "can_record": can_record}
+    context = {"student": student, "goal": goal, "progress": selectors.goal_progress(goal), "can_record": can_record,
+               "status_audience": selectors.status_audience(user)}
     if can_record:
         offers = selectors.evidence_offers(goal)
         scales = selectors.scales_for(list(goal.competencies.all()))
@@ -146,7 +150,7 @@ def goal_point_add(request: HttpRequest, student: Student, goal_id: int) -> Http
     if not form.is_valid():
         return _goal_page(request, student, goal, bound=form)
     try:
-        decision = services.record_progress(goal=goal, recorded_by=request.user, also_evidence=form.also_evidence(),
+        status = services.record_progress(goal=goal, recorded_by=request.user, also_evidence=form.also_evidence(),
                                             from_evidence=form.source_evidence(), **form.point_data())
     except services.PointExists:
         form.add_error("measured_on", _("This goal already has a result for that day."))
@@ -154,9 +158,9 @@ def goal_point_add(request: HttpRequest, student: Student, goal_id: int) -> Http
     except ValidationError as refused:
         form.add_error(None, refused)
         return _goal_page(request, student, goal, bound=form)
-    if decision == monitoring.Decision.BELOW_AIM:
-        messages.warning(request, _("Saved. The last four results are below the aim line: the goal is flagged and "
-                                    "the case manager has been told."))
+    if status.needs_a_look:
+        messages.warning(request, _("Saved. %(status)s. %(reason)s The case manager has been told.")
+                         % {"status": status.label(), "reason": status.reason()})
     elif form.also_evidence():
         messages.success(request, _("Saved, and recorded as evidence in the class record too."))
     else:
@@ -226,12 +230,17 @@ def input_attachment(request: HttpRequest, student: Student, input_id: int) -> F
 
 @student_view("iep.view")
 def report_page(request: HttpRequest, student: Student, period: str) -> HttpResponse:
-    if not selectors.period_in_school_years(student, period):
+    """A period's report as a page; before the period ends, an interim one up to today (not started: not found)."""
+    today = timezone.localdate()
+    first, last = monitoring.quarter_bounds(period)
+    if not selectors.period_in_school_years(student, period) or first > today:
         raise Http404
+    interim_up_to = today if today <= last else None
     plan = selectors.current_plan(student)
-    context = {"student": student, "plan": plan, "period": period}
+    context = {"student": student, "plan": plan, "period": period, "interim_up_to": interim_up_to,
+               "report": ProgressReport(period=period, interim_up_to=interim_up_to)}
     if plan is not None:
-        context.update(services.report_context(plan=plan, period=period))
+        context.update(services.report_context(plan=plan, period=period, interim_up_to=interim_up_to))
     return render(request, "iep/report_page.html", context)
 
 
@@ -241,19 +250,35 @@ def report_pdf(request: HttpRequest, student: Student, report_id: int) -> FileRe
     if report is None:
         raise Http404
     return FileResponse(report.pdf.open("rb"), as_attachment=True, content_type="application/pdf",
-                        filename=f"progress-report-{report.period}.pdf")
+                        filename=report.file_name)
+
+
+def _report_request(request: HttpRequest) -> tuple[str, date | None, str] | None:
+    """The report the form asks for: (period, interim cut-off, its name), or None with the error shown."""
+    form = forms.ReportRequestForm(request.POST, today=timezone.localdate())
+    if not form.is_valid():
+        for error in form.errors.get("kind", []):
+            messages.error(request, error)
+        return None
+    period, interim_up_to = form.report_request()
+    return period, interim_up_to, ProgressReport(period=period, interim_up_to=interim_up_to).label
 
 
 @student_view("iep.review_queue")
 @require_POST
 def report_generate(request: HttpRequest, student: Student) -> HttpResponse:
-    period = monitoring.quarter_of(timezone.localdate())
+    """The student's report of the last period that ended, or an interim one up to today when chosen."""
+    asked = _report_request(request)
+    if asked is None:
+        return redirect("iep:student-iep", student_id=student.uuid)
+    period, interim_up_to, label = asked
     try:
-        tasks.generate_progress_report.delay(student_id=student.pk, period=period)
+        tasks.generate_progress_report.delay(student_id=student.pk, period=period,
+                                             interim_up_to=interim_up_to and interim_up_to.isoformat())
     except OperationalError:
         messages.error(request, _("The report could not be started right now. Please try again in a few minutes."))
     else:
-        messages.success(request, _("The progress report for %(period)s is being prepared.") % {"period": period})
+        messages.success(request, _("The progress report for %(period)s is being prepared.") % {"period": label})
     return redirect("iep:student-iep", student_id=student.uuid)
 
 
@@ -312,7 +337,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
         "deadlines": selectors.deadlines(user, today=today, horizon_days=horizon, cutoff=cutoff, school_id=school_id),
         "horizon": horizon, "today": today, "target_days": target_days, "due_shown": selectors.DUE_SHOWN,
         "is_director": user.role == Role.SPED_DIRECTOR,
-        "current_period": monitoring.quarter_of(today),
+        "report_form": forms.ReportRequestForm(today=today) if user.role == Role.SPED_DIRECTOR else None,
     }
     return render(request, "iep/deadlines.html", context)
 
@@ -320,14 +345,19 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 @role_required(Role.SPED_DIRECTOR)
 @require_POST
 def reports_generate(request: HttpRequest) -> HttpResponse:
-    """On demand: this quarter's reports for every student with an IEP in the director's district(s)."""
-    period = monitoring.quarter_of(timezone.localdate())
+    """On demand: the reports of the last period that ended (or, chosen explicitly, interim reports up to today)
+    for every student with an IEP in the director's district(s)."""
+    asked = _report_request(request)
+    if asked is None:
+        return redirect("iep:deadlines")
+    period, interim_up_to, label = asked
     try:
         for district_id in selectors.directed_district_ids(request.user):
-            tasks.generate_progress_reports.delay(period=period, district_id=district_id)
+            tasks.generate_progress_reports.delay(period=period, district_id=district_id,
+                                                  interim_up_to=interim_up_to and interim_up_to.isoformat())
     except OperationalError:
         messages.error(request, _("The reports could not be started right now. Please try again in a few minutes."))
     else:
         messages.success(request, _("Progress reports for %(period)s are being prepared. Families are told when "
-                                    "each one is ready.") % {"period": period})
+                                    "each one is ready.") % {"period": label})
     return redirect("iep:deadlines")

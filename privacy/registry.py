@@ -287,7 +287,7 @@ REGISTRY: dict[str, Declaration] = {
     ),
     "iep.InputEvent": personal(R.STUDENT_RECORD, "input__student_id", family="input status actor assigned_to at"),
     "iep.ProgressReport": personal(R.STUDENT_RECORD, "student_id",
-                                   special_education="student plan period pdf created_at family_notified_at"),
+                                   special_education="student plan period interim_up_to pdf created_at family_notified_at"),
     "iep.ProgressReportCopy": personal(R.STUDENT_RECORD, "report__student_id", special_education="report language pdf created_at"),
     # --- family_portal ------------------------------------------------------------------------------
     "family_portal.Highlight": personal(R.STUDENT_RECORD, "student_id",

@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from accounts.models import User
 from competencies import mastery
 from competencies.models import Competency, Evidence, Framework, ImportJob, Mastery
 from family_portal.models import Highlight
+from iep import monitoring
 from iep.models import IEPInput, ProgressReport
 from iep.selectors import current_plan
 from paths.models import PathStep
@@ -306,7 +309,8 @@ def test_journey_5_director_assigns_case_manager_answers_and_takes_it_into_the_d
 
 
 def test_journey_6_quarterly_progress_reports_for_every_student_with_an_iep_and_each_family_told(signed_in_page):
-    """product.md journey 6 (quality.md P5 measures their speed; here: all made, all real PDFs, every family told once)."""
+    """product.md journey 6 (quality.md P5 measures their speed; here: all made, all real PDFs, every family told once).
+    The quarter has not ended, so the director chooses an interim report, up to today, and it is named so (issue 16.4)."""
     district_students = Student.objects.filter(school__district__sourced_id="demo-district")
     with_iep = [s for s in district_students if current_plan(s) is not None]
     assert len(with_iep) >= 2
@@ -314,14 +318,17 @@ def test_journey_6_quarterly_progress_reports_for_every_student_with_an_iep_and_
     page = session.page
 
     page.get_by_role("link", name="IEP deadlines").click()
-    button = page.get_by_role("button", name=re.compile(r"^Produce the \d{4}-Q[1-4] reports now$"))
-    period = re.search(r"\d{4}-Q[1-4]", button.inner_text()).group(0)
+    today = timezone.localdate()
+    period = monitoring.quarter_of(today)
+    label = f"{period}: Interim report, up to {date_format(today, 'DATE_FORMAT')}"
+    page.get_by_role("radio", name=re.compile(rf"^An interim report for {period}, which has not ended")).check()
+    button = page.get_by_role("button", name="Produce the reports")
     mail.outbox.clear()
     with page.expect_navigation(timeout=300_000):  # eager tasks: every PDF is rendered inside this request
         button.click(no_wait_after=True)
-    expect(page.get_by_text(f"Progress reports for {period} are being prepared.")).to_be_visible()
+    expect(page.get_by_text(f"Progress reports for {label} are being prepared.")).to_be_visible()
 
-    reports = ProgressReport.objects.filter(period=period, student__in=with_iep)
+    reports = ProgressReport.objects.filter(period=period, interim_up_to=today, student__in=with_iep)
     assert sorted(r.student_id for r in reports) == sorted(s.pk for s in with_iep)
     for report in reports:
         with report.pdf.open("rb") as pdf:
@@ -336,7 +343,7 @@ def test_journey_6_quarterly_progress_reports_for_every_student_with_an_iep_and_
     # Maya's family reads the new report from the portal.
     parent = signed_in_page("parent@demo.test")
     parent.page.get_by_role("link", name=MAYA, exact=True).first.click()
-    expect(parent.page.get_by_role("link", name=f"read it ({period})")).to_be_visible()
+    expect(parent.page.get_by_role("link", name=f"read it ({label})")).to_be_visible()
     assert session.problems.items == [] and parent.problems.items == []
 
 

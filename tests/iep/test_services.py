@@ -168,14 +168,15 @@ def test_fourth_point_below_the_aim_line_flags_the_goal_and_tells_the_case_manag
     start = goal.baseline_date
     for day, value in [(60, "45"), (67, "45.5"), (74, "46")]:
         with django_capture_on_commit_callbacks(execute=True):
-            decision = services.record_progress(goal=goal, measured_on=start + timedelta(days=day), value=Decimal(value),
-                                                note="", recorded_by=case_manager)
-        assert decision.value == "not_enough_data"
+            status = services.record_progress(goal=goal, measured_on=start + timedelta(days=day), value=Decimal(value),
+                                              note="", recorded_by=case_manager)
+        assert status.status == "not_enough_data"
     with django_capture_on_commit_callbacks(execute=True):
-        decision = services.record_progress(goal=goal, measured_on=start + timedelta(days=81), value=Decimal("47"),
-                                            note="", recorded_by=case_manager)
+        status = services.record_progress(goal=goal, measured_on=start + timedelta(days=81), value=Decimal("47"),
+                                          note="", recorded_by=case_manager)
     goal.refresh_from_db()
-    assert (decision.value, goal.flagged_at is not None, goal.flag_notified_at is not None) == ("below_aim", True, True)
+    assert (status.status, status.rule, goal.flagged_at is not None, goal.flag_notified_at is not None) == (
+        "not_on_track", "below_aim", True, True)
     with django_capture_on_commit_callbacks(execute=True):
         services.record_progress(goal=goal, measured_on=start + timedelta(days=88), value=Decimal("47.5"), note="",
                                  recorded_by=case_manager)

@@ -78,7 +78,7 @@ def test_case_manager_records_a_result_that_trips_the_flag(client, case_manager,
     assert goal.flagged_at is not None
     assert [m.to for m in mail.outbox] == [[case_manager.email]]
     page = client.get(response.headers["Location"]).content.decode()
-    assert "Flagged: below the aim line" in page
+    assert "Not on track: needs a look" in page and "Flagged" not in page
 
 
 def test_a_future_date_is_refused_in_words_a_person_understands(client, case_manager, plan, student):
