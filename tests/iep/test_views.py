@@ -173,7 +173,8 @@ def test_queue_query_count_does_not_grow(client, sped_director, school, guardian
     the page's rows only, P2; the students with no case manager, count and list in one query: issue 16.5)."""
     _district_inputs(school, guardian, item_count)
     unmanaged = StudentFactory(school=school, plan=Student.Plan.IEP)  # no case manager: the warning and the choices
-    IEPInputFactory(student=unmanaged, submitted_by=guardian)
+    oldest = IEPInputFactory(student=unmanaged, submitted_by=guardian)
+    IEPInput.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - timedelta(days=1))  # on the first page
     StaffAssignmentFactory(school=school, district=school.district, role=StaffAssignment.Role.SPECIAL_EDUCATOR)
     client.force_login(sped_director)
     with django_assert_num_queries(10):
