@@ -332,8 +332,8 @@ class IdListField(forms.Field):
 
 
 class AssignForm(BootstrapForm):
-    """Give ticked inputs an owner: one person (or each student's own case manager) for every ticked input, or a
-    person chosen on an input's own row (which counts as ticking it). Ids only: the view scopes the inputs to the
+    """Give selected inputs an owner: one person (or each student's own case manager) for every selected input, or
+    a person chosen on an input's own row (which counts as selecting it). Ids only: the view scopes the inputs to the
     director's queue, and the service decides, input by input, whether the person may own it."""
 
     EACH_OWN = "own"
@@ -363,13 +363,13 @@ class AssignForm(BootstrapForm):
             raise forms.ValidationError(_("Something went wrong with the selection. Please try again."))
         ticked = [pk for pk in data.get("inputs", []) if pk not in self.rows]
         if not ticked and not self.rows:
-            raise forms.ValidationError(_("Tick at least one input, or choose a person on its row."))
+            raise forms.ValidationError(_("Select at least one input, or choose a person on its row."))
         if ticked and not data.get("assignee"):
-            raise forms.ValidationError(_("Choose who the ticked inputs go to."))
+            raise forms.ValidationError(_("Choose who the selected inputs go to."))
         return data
 
     def choices(self) -> dict[int, int | None]:
-        """{input_id: user_id, or None for the student's own case manager}, rows first, then the ticked ones."""
+        """{input_id: user_id, or None for the student's own case manager}, rows first, then the selected ones."""
         bulk = self.cleaned_data["assignee"]
         chosen = dict(self.rows)
         for pk in self.cleaned_data["inputs"]:

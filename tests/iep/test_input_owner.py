@@ -131,7 +131,7 @@ def test_nothing_done_is_never_a_green_banner(client, sped_director, other_distr
     assert said == [("error", "One of the inputs chosen is not in your queue any more; it was left as it was.")]
     _unchanged(item, 0)
     assert _assign(client, sped_director, {"assignee": slp.pk}) == [
-        ("error", "Tick at least one input, or choose a person on its row.")]
+        ("error", "Select at least one input, or choose a person on its row.")]
 
 
 def test_the_queue_offers_each_row_its_own_qualified_people(client, sped_director, student, leo, guardian, slp,
