@@ -194,6 +194,8 @@ def _why_not_owner(person: User, student: Student, owners: InputOwners) -> str:
     if owners.case_manager is not None:
         return _("%(student)s: the input goes to the student's case manager, %(manager)s, not to %(person)s.") % {
             **names, "manager": str(owners.case_manager)}
+    if not person.is_active:
+        return _("%(student)s: %(person)s can no longer sign in to Waypoint.") % names
     if not StaffAssignment.objects.filter(user=person, school=student.school_id).exists():
         return _("%(student)s: %(person)s does not work at %(school)s.") % names
     return _("%(student)s: %(person)s is not a special educator, service provider or school leader at %(school)s.") % names

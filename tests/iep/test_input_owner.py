@@ -46,6 +46,14 @@ def principal(school):
 
 
 @pytest.fixture
+def gone(school):
+    """A service provider of Leo's school whose account was closed."""
+    user = _staff(school, StaffAssignment.Role.SISP, "gone@school.test")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
 def elsewhere(other_school):
     """A special educator of another school of the same district."""
     return _staff(other_school, StaffAssignment.Role.SPECIAL_EDUCATOR, "elsewhere@school.test")
@@ -84,10 +92,11 @@ def test_an_input_about_a_student_with_no_case_manager_goes_to_anyone_qualified_
     ("elsewhere", "Leo Brown: Elsewhere Staff does not work at {school}."),
     ("teacher", "Leo Brown: {person} is not a special educator, service provider or school leader at {school}."),
     ("guardian", "Leo Brown: {person} does not work at {school}."),
+    ("gone", "Leo Brown: {person} can no longer sign in to Waypoint."),
 ])
 def test_someone_not_qualified_is_refused_with_an_error_naming_the_student_and_nothing_changes(
         client, request, sped_director, leo, guardian, school, who, why):
-    """Another school's special educator, a teacher, a parent: an error naming Leo and why; no green banner,
+    """Another school's special educator, a teacher, a parent, a closed account: an error naming Leo and why; no green banner,
     no row and no trail changed, no email."""
     person = request.getfixturevalue(who)
     item = IEPInputFactory(student=leo, submitted_by=guardian)
