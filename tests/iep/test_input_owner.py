@@ -207,9 +207,13 @@ def test_the_demo_district_and_queue_warn_of_the_cedar_students_with_no_case_man
     queue = client.get(reverse("iep:queue"))
     assert queue.context["without_case_manager"].count == 5
     assert reverse("iep:student-iep", args=[cedar[0].uuid]) in queue.content.decode()
+    late = client.get(reverse("iep:deadlines")).context["deadlines"]
+    assert late.late_without_case_manager_count == 2  # the demo's two late Cedar re-evaluations
+    assert {plan.student.school.name for plan in late.late_without_case_manager} == {"Cedar Elementary School"}
 
     for kid in cedar:
         CaseloadFactory(student=kid, role=Caseload.Role.CASE_MANAGER)
     assert "no case manager" not in client.get(reverse("iep:queue")).content.decode()
+    assert client.get(reverse("iep:deadlines")).context["deadlines"].late_without_case_manager_count == 0
     client.force_login(demo["admin@demo.test"])
     assert "no case manager" not in client.get(reverse("roster:district-overview")).content.decode()
