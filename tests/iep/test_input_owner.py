@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from iep.models import IEPInput, InputEvent
+from iep.models import IEPInput
 from roster.access import visible_students
 from roster.models import Caseload, StaffAssignment, Student
 from tests.factories.accounts import UserFactory
