@@ -165,7 +165,7 @@ def _input(student, sender, key, kind, status, text, received_at, director, case
         item.attachment_name, item.attachment_type = "homework-log.pdf", "application/pdf"
     reached = PATH[: PATH.index(status) + 1]
     if IEPInput.Status.ASSIGNED in reached and reviewer:
-        item.assigned_to = reviewer
+        item.assigned_to, item.assigned_notified_at = reviewer, received_at
     if IEPInput.Status.ANSWERED in reached and reviewer:
         item.answer = "Thank you. We talked about it as a team and will bring it to the next IEP meeting."
         item.answered_by, item.answered_at, item.answer_notified_at = reviewer, received_at + timedelta(days=3), received_at

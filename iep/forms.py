@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from competencies.models import Competency, Evidence
 from profiles.models import ProfileGoal
 
+from config.params import id_or_none
+
 from . import attachments, monitoring
 from .models import Goal, IEPInput, IEPPlan, TeamMember
 from .selectors import Candidate
@@ -359,20 +361,46 @@ class IdListField(forms.Field):
 
 
 class AssignForm(BootstrapForm):
-    """Assign ticked inputs. The ids are scoped by the view to the reviewer's queue; the assignee must be one of
-    the case managers of that queue."""
+    """Give selected inputs an owner: one person (or each student's own case manager) for every selected input, or
+    a person chosen on an input's own row (which counts as selecting it). Ids only: the view scopes the inputs to the
+    director's queue, and the service decides, input by input, whether the person may own it."""
 
     EACH_OWN = "own"
+    ROW_PREFIX = "owner-"
 
-    inputs = IdListField(label=_("Inputs"), error_messages={"required": _("Tick at least one input to assign.")})
-    assignee = forms.ChoiceField(label=_("Assign to"))
+    inputs = IdListField(label=_("Inputs"), required=False)
+    assignee = forms.CharField(label=_("Assign the selected inputs to"), required=False)
 
-    def __init__(self, *args, case_managers, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.case_managers = {u.pk: u for u in case_managers}
-        self.fields["assignee"].choices = [(self.EACH_OWN, _("Each student's own case manager"))] + [
-            (str(pk), str(u)) for pk, u in self.case_managers.items()]
+        self.rows = {}  # {input_id: user_id} chosen on the rows
+        for key, value in self.data.items():
+            if key.startswith(self.ROW_PREFIX) and value:
+                self.rows[id_or_none(key.removeprefix(self.ROW_PREFIX))] = id_or_none(value)
 
     def clean_assignee(self):
         value = self.cleaned_data["assignee"]
-        return None if value == self.EACH_OWN else self.case_managers[int(value)]
+        if value in ("", self.EACH_OWN):
+            return value
+        if id_or_none(value) is None:
+            raise forms.ValidationError(_("Something went wrong with the selection. Please try again."))
+        return int(value)
+
+    def clean(self):
+        data = super().clean()
+        if None in self.rows or None in self.rows.values():
+            raise forms.ValidationError(_("Something went wrong with the selection. Please try again."))
+        ticked = [pk for pk in data.get("inputs", []) if pk not in self.rows]
+        if not ticked and not self.rows:
+            raise forms.ValidationError(_("Select at least one input, or choose a person on its row."))
+        if ticked and not data.get("assignee"):
+            raise forms.ValidationError(_("Choose who the selected inputs go to."))
+        return data
+
+    def choices(self) -> dict[int, int | None]:
+        """{input_id: user_id, or None for the student's own case manager}, rows first, then the selected ones."""
+        bulk = self.cleaned_data["assignee"]
+        chosen = dict(self.rows)
+        for pk in self.cleaned_data["inputs"]:
+            chosen.setdefault(pk, None if bulk == self.EACH_OWN else bulk)
+        return chosen

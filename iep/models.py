@@ -192,6 +192,8 @@ class IEPInput(models.Model):
     # Outbox columns: null means "not yet told". Claimed with a conditional UPDATE (style.md).
     notified_at = models.DateTimeField(null=True, blank=True)
     answer_notified_at = models.DateTimeField(null=True, blank=True)
+    # The person it was last given to has been told (emptied at each assignment).
+    assigned_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

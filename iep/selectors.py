@@ -1,16 +1,18 @@
 """Reads that IEP pages share, scoped to the viewer and already joined."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from roster.access import is_guardian_of
+from roster import selectors as roster_selectors
+from roster.access import input_owners, is_guardian_of
 from roster.models import Caseload, District, School, StaffAssignment, Student, Term
+from roster.selectors import WithoutCaseManager
 
 from competencies.models import Competency, Evidence, ProficiencyLevel
 from competencies.selectors import student_competencies
@@ -365,10 +367,10 @@ AGE_DAYS = {"7": 7, "14": 14, "30": 30}
 
 
 def review_queue(user: User, filters: QueueFilters, *, cutoff) -> QuerySet[IEPInput]:
-    """The queue of inputs `user` reviews, filtered, oldest first, with the student and school joined in (one
+    """The queue of inputs `user` reviews (and of those given to them to own), filtered, oldest first, with the student and school joined in (one
     query per page whatever its length). The case manager's name is read for the page's rows only
     (`with_case_managers`), never for every input before the LIMIT (P2)."""
-    inputs = IEPInput.objects.filter(student__in=reviewable_students(user)).select_related(
+    inputs = IEPInput.objects.filter(Q(student__in=reviewable_students(user)) | Q(assigned_to=user)).select_related(
         "student__school", "assigned_to", "submitted_by")
     if filters.school:
         inputs = inputs.filter(student__school_id=filters.school)
@@ -387,14 +389,33 @@ def review_queue(user: User, filters: QueueFilters, *, cutoff) -> QuerySet[IEPIn
     return inputs.order_by("created_at", "pk")
 
 
-def with_case_managers(inputs) -> list[IEPInput]:
-    """The inputs of one page, each with `case_manager` (the student's active case manager or None): one query."""
+def with_case_managers(inputs, *, owners: bool = False) -> list[IEPInput]:
+    """The inputs of one page, each with `case_manager` (the student's active case manager or None): one query.
+    With `owners`, each also gets `owners`, who may be given it (roster.access.input_owners): two queries."""
     items = list(inputs)
-    managers = {c.student_id: c.staff for c in Caseload.objects.filter(
-        student_id__in={i.student_id for i in items}, role=Caseload.Role.CASE_MANAGER, is_active=True).select_related("staff")}
+    students = {i.student_id: i.student for i in items}
+    if owners:
+        found = input_owners(students.values())
+        for item in items:
+            item.case_manager, item.owners = found[item.student_id].case_manager, found[item.student_id].people
+        return items
+    managers = {c.student_id: c.staff for c in Caseload.objects.active_case_managers().filter(
+        student_id__in=students).select_related("staff")}
     for item in items:
         item.case_manager = managers.get(item.student_id)
     return items
+
+
+def bulk_owners(items: list[IEPInput]) -> list[User]:
+    """Everyone who may own at least one input of the page (`with_case_managers(owners=True)`), by name: the
+    choices for "assign the ticked inputs to"; the service refuses, input by input, anyone not qualified for it."""
+    people = {person.pk: person for item in items for person in item.owners}
+    return sorted(people.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
+
+
+def without_case_manager(user: User) -> WithoutCaseManager:
+    """Students `user` reviews who have an IEP and no active case manager (roster's rule), for the warning."""
+    return roster_selectors.without_case_manager(reviewable_students(user))
 
 
 def queue_schools(user: User) -> QuerySet[School]:
@@ -430,6 +451,8 @@ class Deadlines:
     school: dict | None = None  # the per-school row chosen, if any
     reviews_count: int = 0  # how many are due in the window (for the school chosen, or in all)
     reevaluations_count: int = 0
+    late_without_case_manager: list[IEPPlan] = field(default_factory=list)  # the first DUE_SHOWN, by date
+    late_without_case_manager_count: int = 0
 
     @property
     def total_reviews(self) -> int:
@@ -451,6 +474,10 @@ def deadlines(user: User, *, today: date, horizon_days: int, cutoff, school_id: 
     plans = IEPPlan.objects.filter(is_current=True, student__in=students).select_related("student__school", "case_manager")
     if school_id is not None:
         plans = plans.filter(student__school_id=school_id)
+    plans = plans.annotate(has_case_manager=Exists(Caseload.objects.active_case_managers().filter(student=OuterRef("student"))))
+    late_unmanaged = list(
+        plans.filter(Q(annual_review_due__lt=today) | Q(reevaluation_due__lt=today), has_case_manager=False)
+        .annotate(total=Window(Count("pk"))).order_by("reevaluation_due", "annual_review_due", "pk")[:DUE_SHOWN])
     shown = slice(None) if school_id is not None else slice(DUE_SHOWN)
     reviews = list(plans.filter(annual_review_due__lte=until).order_by("annual_review_due", "pk")[shown])
     reevaluations = list(plans.filter(reevaluation_due__lte=until).order_by("reevaluation_due", "pk")[shown])
@@ -478,7 +505,9 @@ def deadlines(user: User, *, today: date, horizon_days: int, cutoff, school_id: 
     return Deadlines(reviews=reviews, reevaluations=reevaluations, overdue_inputs=oldest,
                      overdue_count=sum(overdue_by_school.values()), per_school=rows, school=chosen[0] if chosen else None,
                      reviews_count=sum(row["reviews"] for row in counted),
-                     reevaluations_count=sum(row["reevaluations"] for row in counted))
+                     reevaluations_count=sum(row["reevaluations"] for row in counted),
+                     late_without_case_manager=late_unmanaged,
+                     late_without_case_manager_count=late_unmanaged[0].total if late_unmanaged else 0)
 
 
 # --- Reports ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from competencies.models import Competency, Evidence
 from competencies.services import record_evidence
 from notifications.outbox import send_once, sweep, unsent
 from profiles.models import ProfileGoal
+from roster.access import InputOwners, input_owners
 from roster.models import Caseload, Guardianship, StaffAssignment, Student
 
 from . import attachments, monitoring, selectors
@@ -126,37 +127,79 @@ def move_input(*, input_id: int, action: str, by: User, seen_status: str, answer
     return item
 
 
-def _is_case_manager(user: User, student_id: int) -> bool:
-    return Caseload.objects.filter(
-        staff=user, student_id=student_id, role=Caseload.Role.CASE_MANAGER, is_active=True
-    ).exists()
+@dataclass(frozen=True)
+class Assignment:
+    """What became of one input a director asked to assign: `done` (given to `owner`), `unchanged` (it was with
+    `owner` already) or refused, with `why` in words that name the student."""
+
+    input: IEPInput | None
+    owner: User | None
+    outcome: str  # "done", "unchanged" or "refused"
+    why: str = ""
+
+
+OWN_CASE_MANAGER = None  # in `choices`: the student's own case manager
 
 
 @transaction.atomic
-def assign_inputs(*, inputs: QuerySet[IEPInput], assignee: User | None, by: User) -> tuple[int, int]:
-    """Assign open inputs, each to `assignee` or, when None, to its student's own case manager.
+def assign_inputs(*, inputs: QuerySet[IEPInput], choices: dict[int, User | None], by: User) -> list[Assignment]:
+    """Give each input of `choices` ({input_id: person, or OWN_CASE_MANAGER}) an owner, one by one.
 
-    - `inputs` is already scoped to what `by` reviews (selectors.review_queue)
-    - an input goes only to a case manager of its student (the person who can open it); others are skipped
-    - returns (assigned, skipped); one event per assignment
+    - `inputs` is already scoped to what `by` reviews (selectors.review_queue); an id outside it is refused
+    - the person must be one of roster.access.input_owners for the input's student (the case manager, or for a
+      student without one anyone qualified at the student's school); anyone else is refused with the reason,
+      and a refused input is left exactly as it was
+    - only open inputs move; each assignment is one InputEvent (who gave it to whom, when), and the new owner
+      is told by email after commit (outbox column assigned_notified_at)
+    - returns one Assignment per id, in the order of `choices`
     """
-    locked = list(inputs.select_for_update(of=("self",)).filter(status__in=IEPInput.OPEN_STATUSES).order_by("pk"))
-    managers = dict(
-        Caseload.objects.filter(student_id__in={i.student_id for i in locked}, role=Caseload.Role.CASE_MANAGER,
-                                is_active=True).values_list("student_id", "staff_id")
-    )
-    changed = []
-    for item in locked:
-        target_id = managers.get(item.student_id) if assignee is None else assignee.pk
-        if target_id is None or managers.get(item.student_id) != target_id:
+    locked = {i.pk: i for i in inputs.select_for_update(of=("self",)).filter(pk__in=list(choices))
+              .select_related("student__school", "assigned_to")}
+    owners = input_owners([i.student for i in locked.values()])
+    results = []
+    for input_id, person in choices.items():
+        item = locked.get(input_id)
+        if item is None:
+            results.append(Assignment(None, person, "refused", _("One of the inputs chosen is not in your queue any "
+                                                                 "more; it was left as it was.")))
             continue
-        item.assigned_to_id, item.status = target_id, Status.ASSIGNED
-        changed.append(item)
-    IEPInput.objects.bulk_update(changed, ["assigned_to", "status"])
-    InputEvent.objects.bulk_create(
-        [InputEvent(input=item, status=Status.ASSIGNED, actor=by, assigned_to_id=item.assigned_to_id) for item in changed]
-    )
-    return len(changed), inputs.count() - len(changed)
+        results.append(_assign_one(item, person, owners[item.student_id], by))
+    return results
+
+
+def _assign_one(item: IEPInput, person: User | None, owners: InputOwners, by: User) -> Assignment:
+    student = item.student
+    name = student.display_name
+    if not item.is_open:
+        return Assignment(item, person, "refused", _("%(student)s: this input is no longer open (%(status)s); it was "
+                                                     "left as it was.") % {"student": name, "status": item.get_status_display()})
+    if person is OWN_CASE_MANAGER:
+        if owners.case_manager is None:
+            return Assignment(item, None, "refused", _("%(student)s has no case manager: choose a person for this "
+                                                       "input.") % {"student": name})
+        person = owners.case_manager
+    if person.pk not in {u.pk for u in owners.people}:
+        return Assignment(item, person, "refused", _why_not_owner(person, student, owners))
+    if item.assigned_to_id == person.pk:
+        return Assignment(item, person, "unchanged")
+    item.assigned_to, item.assigned_notified_at, item.status = person, None, Status.ASSIGNED
+    item.save(update_fields=["assigned_to", "status", "assigned_notified_at"])
+    InputEvent.objects.create(input=item, status=Status.ASSIGNED, actor=by, assigned_to=person)
+    _after_commit("notify_assignment", input_id=item.pk)
+    return Assignment(item, person, "done")
+
+
+def _why_not_owner(person: User, student: Student, owners: InputOwners) -> str:
+    """Why `person` may not own an input about `student`, naming both (a refused item, never a silent skip)."""
+    names = {"student": student.display_name, "person": str(person), "school": student.school.name}
+    if owners.case_manager is not None:
+        return _("%(student)s: the input goes to the student's case manager, %(manager)s, not to %(person)s.") % {
+            **names, "manager": str(owners.case_manager)}
+    if not person.is_active:
+        return _("%(student)s: %(person)s can no longer sign in to Waypoint.") % names
+    if not StaffAssignment.objects.filter(user=person, school=student.school_id).exists():
+        return _("%(student)s: %(person)s does not work at %(school)s.") % names
+    return _("%(student)s: %(person)s is not a special educator, service provider or school leader at %(school)s.") % names
 
 
 # --- Progress monitoring ----------------------------------------------------------------
@@ -361,6 +404,17 @@ def notify_answer(*, input_id: int) -> bool:
                  template="iep/emails/answer.txt", context={"input": item}, to=[(sender.email, sender.preferred_language)])
 
 
+def notify_assignment(*, input_id: int) -> bool:
+    """Tell the person an input was given to that it is theirs now (once per assignment)."""
+    item = IEPInput.objects.select_related("student__school", "assigned_to").get(pk=input_id)
+    owner = item.assigned_to
+    if owner is None or not owner.email:
+        return False
+    return _send(IEPInput.objects.filter(pk=input_id, assigned_to=owner), "assigned_notified_at",
+                 subject=gettext_lazy("An input to an IEP team was given to you"), template="iep/emails/assigned.txt",
+                 context={"input": item}, to=[(owner.email, owner.preferred_language)])
+
+
 def notify_goal_flag(*, goal_id: int) -> bool:
     """Tell the case manager (or, without one, the reviewers) that a goal needs a look, with its status as every
     page shows it. Nothing is sent if the data recovered before the email went."""
@@ -399,6 +453,7 @@ def sweep_outbox() -> int:
     jobs = [
         (unsent(IEPInput.objects.all(), "notified_at"), notify_new_input, "input_id"),
         (unsent(IEPInput.objects.filter(answered_at__isnull=False), "answer_notified_at"), notify_answer, "input_id"),
+        (unsent(IEPInput.objects.filter(assigned_to__isnull=False), "assigned_notified_at"), notify_assignment, "input_id"),
         (unsent(Goal.objects.filter(flagged_at__isnull=False), "flag_notified_at"), notify_goal_flag, "goal_id"),
         (unsent(ProgressReport.objects.exclude(pdf=""), "family_notified_at"), notify_family_of_report, "report_id"),
     ]

@@ -24,6 +24,11 @@ def notify_answer(*, input_id: int) -> bool:
     return services.notify_answer(input_id=input_id)
 
 
+@shared_task(name="iep.notify_assignment", **EMAIL_TASK_OPTIONS)
+def notify_assignment(*, input_id: int) -> bool:
+    return services.notify_assignment(input_id=input_id)
+
+
 @shared_task(name="iep.notify_goal_flag", **EMAIL_TASK_OPTIONS)
 def notify_goal_flag(*, goal_id: int) -> bool:
     return services.notify_goal_flag(goal_id=goal_id)

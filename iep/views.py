@@ -24,6 +24,7 @@ from .models import Goal, IEPInput, ProgressReport
 Role = User.Role
 PAGE_SIZE = 25
 REVIEWERS = (Role.SPED_DIRECTOR, Role.SPECIAL_EDUCATOR)
+INPUT_OWNERS = (Role.SISP, Role.SCHOOL_LEADER)  # see the inputs given to them (roster.access.input_owners)
 
 
 # --- A student's IEP ---------------------------------------------------------------------
@@ -183,24 +184,25 @@ def input_new(request: HttpRequest, student: Student) -> HttpResponse:
     return render(request, "iep/input_new.html", {"student": student, "form": form})
 
 
-def _input_or_404(student: Student, input_id: int) -> IEPInput:
+def _input_or_404(request: HttpRequest, student: Student, input_id: int) -> IEPInput:
+    """The input, for its reviewers; for someone who only owns inputs about the student, only one they own."""
     item = selectors.input_with_history(student, input_id)
-    if item is None:
+    if item is None or not (item.assigned_to_id == request.user.pk or request.user.has_perm("iep.review_queue", student)):
         raise Http404
     return item
 
 
-@student_view("iep.review_queue")
+@student_view("iep.handle_input")
 def input_detail(request: HttpRequest, student: Student, input_id: int) -> HttpResponse:
-    item = _input_or_404(student, input_id)
+    item = _input_or_404(request, student, input_id)
     form = forms.InputActionForm(initial={"seen_status": item.status})
     return render(request, "iep/input_detail.html", {"student": student, "input": item, "form": form})
 
 
-@student_view("iep.review_queue")
+@student_view("iep.handle_input")
 @require_POST
 def input_act(request: HttpRequest, student: Student, input_id: int) -> HttpResponse:
-    item = _input_or_404(student, input_id)
+    item = _input_or_404(request, student, input_id)
     form = forms.InputActionForm(request.POST)
     if not form.is_valid():
         return render(request, "iep/input_detail.html", {"student": student, "input": item, "form": form})
@@ -213,12 +215,14 @@ def input_act(request: HttpRequest, student: Student, input_id: int) -> HttpResp
                        % {"status": IEPInput.Status(refused.current).label})
     else:
         messages.success(request, _("Done. The input is now: %(status)s.") % {"status": moved.get_status_display()})
+        if moved.status == IEPInput.Status.CLOSED and not request.user.has_perm("iep.review_queue", student):
+            return redirect("iep:queue")  # its owner's part is over, and so is their access to the student
     return redirect("iep:input-detail", student_id=student.uuid, input_id=item.pk)
 
 
-@student_view("iep.review_queue")
+@student_view("iep.handle_input")
 def input_attachment(request: HttpRequest, student: Student, input_id: int) -> FileResponse:
-    item = _input_or_404(student, input_id)
+    item = _input_or_404(request, student, input_id)
     if not item.attachment:
         raise Http404
     return FileResponse(item.attachment.open("rb"), as_attachment=True, filename=item.attachment_name or "attachment",
@@ -285,7 +289,7 @@ def report_generate(request: HttpRequest, student: Student) -> HttpResponse:
 # --- The review queue ---------------------------------------------------------------------------
 
 
-@role_required(*REVIEWERS)
+@role_required(*REVIEWERS, *INPUT_OWNERS)
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     schools, case_managers = list(selectors.queue_schools(user)), list(selectors.case_managers_for(user))
@@ -294,13 +298,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     target_days = selectors.response_target_days(user)
     cutoff = selectors.past_target_cutoff(timezone.localdate(), target_days)
     page = Paginator(selectors.review_queue(user, filters, cutoff=cutoff), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_case_managers(page.object_list)
+    is_director = user.role == Role.SPED_DIRECTOR
+    page.object_list = selectors.with_case_managers(page.object_list, owners=is_director)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page, "filter_form": filter_form, "cutoff": cutoff, "target_days": target_days,
-        "querystring_base": query.urlencode() + "&" if query else "",
-        "case_managers": case_managers, "is_director": user.role == Role.SPED_DIRECTOR,
+        "querystring_base": query.urlencode() + "&" if query else "", "is_director": is_director,
+        "owner_only": user.role in INPUT_OWNERS,
+        "bulk_owners": selectors.bulk_owners(page.object_list) if is_director else [],
+        "without_case_manager": selectors.without_case_manager(user) if is_director else None,
     }
     return render(request, "iep/queue.html", context)
 
@@ -308,20 +315,36 @@ def queue(request: HttpRequest) -> HttpResponse:
 @role_required(Role.SPED_DIRECTOR)
 @require_POST
 def queue_assign(request: HttpRequest) -> HttpResponse:
+    """Assign inputs and say what became of each one: done, unchanged, or refused with why (never a green
+    banner when nothing was done)."""
     user = request.user
-    form = forms.AssignForm(request.POST, case_managers=selectors.case_managers_for(user))
+    form = forms.AssignForm(request.POST)
     if form.is_valid():
-        scoped = selectors.review_queue(user, selectors.QueueFilters(), cutoff=timezone.now()).filter(
-            pk__in=form.cleaned_data["inputs"])
-        assigned, skipped = services.assign_inputs(inputs=scoped, assignee=form.cleaned_data["assignee"], by=user)
-        messages.success(request, _("%(n)s input(s) assigned.") % {"n": assigned})
-        if skipped:
-            messages.warning(request, _("%(n)s input(s) were not assigned: they are closed already, or the person "
-                                        "chosen is not the case manager of that student.") % {"n": skipped})
+        wanted = form.choices()
+        people = User.objects.in_bulk([pk for pk in wanted.values() if pk is not None])
+        scoped = selectors.review_queue(user, selectors.QueueFilters(), cutoff=timezone.now())
+        choices = {pk: None if person is None else people.get(person) for pk, person in wanted.items()}
+        missing = [pk for pk, person in wanted.items() if person is not None and person not in people]
+        if missing:
+            messages.error(request, _("The person chosen could not be found. Nothing was changed."))
+        else:
+            for result in services.assign_inputs(inputs=scoped, choices=choices, by=user):
+                _report_assignment(request, result)
     else:
-        for error in form.errors.get("inputs", []) + form.errors.get("assignee", []):
+        for error in form.non_field_errors() + form.errors.get("inputs", []) + form.errors.get("assignee", []):
             messages.error(request, error)
     return redirect(reverse("iep:queue") + "?" + request.POST.get("return_query", "")[:500])
+
+
+def _report_assignment(request: HttpRequest, result: services.Assignment) -> None:
+    if result.outcome == "done":
+        messages.success(request, _("Assigned the input about %(student)s to %(person)s.") % {
+            "student": result.input.student.display_name, "person": result.owner})
+    elif result.outcome == "unchanged":
+        messages.info(request, _("The input about %(student)s was with %(person)s already.") % {
+            "student": result.input.student.display_name, "person": result.owner})
+    else:
+        messages.error(request, result.why)
 
 
 @role_required(*REVIEWERS)

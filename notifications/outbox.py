@@ -62,6 +62,7 @@ EMAIL_TASK_OPTIONS = {
 KINDS = {
     "iep.iepinput.notified_at": _("New input for the IEP team (to the case manager)"),
     "iep.iepinput.answer_notified_at": _("The IEP team's answer to an input"),
+    "iep.iepinput.assigned_notified_at": _("An input to an IEP team was given to someone (to that person)"),
     "iep.goal.flag_notified_at": _("An IEP goal needs a look (to the case manager)"),
     "iep.progressreport.family_notified_at": _("A progress report is ready (to the family)"),
     "family_portal.highlightnotice.sent_at": _("A new highlight (to the family)"),

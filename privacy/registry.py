@@ -282,7 +282,7 @@ REGISTRY: dict[str, Declaration] = {
     "iep.IEPInput": personal(
         R.STUDENT_RECORD, "student_id",
         family="student submitted_by sender kind text attachment attachment_name attachment_type status answer "
-        "answered_at created_at notified_at answer_notified_at",
+        "answered_at created_at notified_at answer_notified_at assigned_notified_at",
         account="assigned_to answered_by",
     ),
     "iep.InputEvent": personal(R.STUDENT_RECORD, "input__student_id", family="input status actor assigned_to at"),

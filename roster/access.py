@@ -8,6 +8,8 @@ school leadership, district special-education role, guardianship, self),
 never a guessable URL.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import wraps
 
 import rules
@@ -50,7 +52,8 @@ def about_student(test):
 # `relationships`. Both use `_relationship_exists`, the one place these rules are written for one
 # student; `visible_students` below is their list form, kept equal by tests/security/test_access_policy.py
 # and tests/trust/test_policy_property.py.
-RELATIONSHIPS = ("teaches", "has_on_caseload", "case_manager", "leads_school", "directs", "guardian", "iep_team")
+RELATIONSHIPS = ("teaches", "has_on_caseload", "case_manager", "leads_school", "directs", "guardian", "iep_team",
+                 "owns_input")
 
 
 def _relationship_exists(user: User) -> dict[str, Exists]:
@@ -70,7 +73,15 @@ def _relationship_exists(user: User) -> dict[str, Exists]:
             user=user, district=OuterRef("school__district"), role=StaffAssignment.Role.SPED_DIRECTOR)),
         "guardian": Exists(Guardianship.objects.filter(guardian=user, student=student, is_active=True, may_access_records=True)),
         "iep_team": Exists(team_member.objects.filter(user=user, plan__student=student, plan__is_current=True)),
+        "owns_input": Exists(_owned_inputs(user).filter(student=student)),
     }  # fmt: skip
+
+
+def _owned_inputs(user: User) -> QuerySet:
+    """Inputs to an IEP team that `user` was given to handle (assigned to them) and that are not closed: their
+    owner may open the student's record and act on them (see `input_owners` for who may be given one)."""
+    model = apps.get_model("iep", "IEPInput")  # recorded by the iep app; roster imports no higher app
+    return model.objects.filter(assigned_to=user).exclude(status=model.Status.CLOSED)
 
 
 def _finish(user: User, student: Student, row: dict) -> frozenset[str]:
@@ -139,6 +150,7 @@ leads_school_of = _named("leads_school_of", "leads_school")
 directs_special_education_for = _named("directs_special_education_for", "directs")
 is_guardian_of = _named("is_guardian_of", "guardian")
 is_on_iep_team_of = _named("is_on_iep_team_of", "iep_team")
+owns_input_about = _named("owns_input_about", "owns_input")
 
 
 @about_student
@@ -172,7 +184,8 @@ def is_eligible_student(user: User, student: Student) -> bool:
 
 works_with = teaches | has_on_caseload | leads_school_of | directs_special_education_for
 special_education_team = has_on_caseload | directs_special_education_for
-can_see_student = works_with | is_guardian_of | is_the_student
+# The owner of an input about the student (someone the director gave it to) sees the student while it is open.
+can_see_student = works_with | is_guardian_of | is_the_student | owns_input_about
 
 
 def may_see(user: User, student: Student) -> bool:
@@ -261,6 +274,9 @@ rules.add_perm("iep.record_progress", has_iep & has_on_caseload)
 # has_on_caseload first: iep.view has read it already on every IEP page, so staff pay no extra query (P1).
 rules.add_perm("iep.submit_input", has_iep & (has_on_caseload | is_guardian_of | (works_with & is_on_iep_team_of)))
 rules.add_perm("iep.review_queue", has_iep & (is_case_manager_of | directs_special_education_for))
+# Opening and answering one input: its reviewers, and the person it was given to (its owner; the view shows an
+# owner only the inputs they own).
+rules.add_perm("iep.handle_input", has_iep & (is_case_manager_of | directs_special_education_for | owns_input_about))
 # Writing the plan (dates, case manager, team) and its goals (measures, links to competencies and profile
 # goals) belongs to the people answerable for the IEP: the student's case manager and the district's director
 # of special education. Others on the caseload (a speech-language pathologist) record progress but do not
@@ -314,7 +330,8 @@ def visible_students(user: User) -> QuerySet[Student]:
         | Q(is_dependent_adult=True)
     )
     self_q = Q(user=user)
-    return Student.objects.filter(teaches_q | caseload_q | leader_q | director_q | guardian_q | self_q)
+    owner_q = Q(Exists(_owned_inputs(user).filter(student=student)))
+    return Student.objects.filter(teaches_q | caseload_q | leader_q | director_q | guardian_q | self_q | owner_q)
 
 
 def district_roles(user: User) -> QuerySet[StaffAssignment]:
@@ -336,3 +353,34 @@ def grid_sections(user: User) -> QuerySet[Section]:
         term__start_date__lte=today,
         term__end_date__gte=today,
     )
+
+
+# --- Who may own an input to an IEP team -------------------------------------------------------
+
+INPUT_OWNER_ROLES = (StaffAssignment.Role.SPECIAL_EDUCATOR, StaffAssignment.Role.SISP, StaffAssignment.Role.SCHOOL_LEADER)
+
+
+@dataclass(frozen=True)
+class InputOwners:
+    """Who may own an input about one student: `people`, by name; `case_manager` when that is the student's."""
+
+    case_manager: User | None
+    people: list[User]
+
+
+def input_owners(students: Iterable[Student]) -> dict[int, InputOwners]:
+    """Who may be given (own) an input about each student, {student_id: InputOwners}, in 2 queries however
+    many students: the student's active case manager; for a student without one, anyone who works at the
+    student's own school as a special educator, a service provider (SISP) or a school leader (their
+    StaffAssignment), so that no input is left without an owner. The queue's choices and the assignment
+    service both ask this, and nothing else."""
+    students = list(students)
+    managers = {c.student_id: c.staff for c in Caseload.objects.active_case_managers().filter(
+        student__in=[s.pk for s in students]).select_related("staff")}
+    by_school: dict[int, dict[int, User]] = {}
+    for row in (StaffAssignment.objects.filter(school__in={s.school_id for s in students if s.pk not in managers},
+                                                role__in=INPUT_OWNER_ROLES, user__is_active=True)
+                .select_related("user").order_by("user__last_name", "user__first_name", "user_id")):
+        by_school.setdefault(row.school_id, {}).setdefault(row.user_id, row.user)
+    return {s.pk: InputOwners(managers[s.pk], [managers[s.pk]]) if s.pk in managers
+            else InputOwners(None, list(by_school.get(s.school_id, {}).values())) for s in students}

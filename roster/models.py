@@ -210,6 +210,12 @@ class StaffAssignment(models.Model):
         return f"{self.user} — {self.get_role_display()} ({self.school or self.district})"
 
 
+class CaseloadQuerySet(models.QuerySet):
+    def active_case_managers(self):
+        """Who is a student's case manager today: an active entry of an active account (at most one a student)."""
+        return self.filter(role=Caseload.Role.CASE_MANAGER, is_active=True, staff__is_active=True)
+
+
 class Caseload(models.Model):
     """A case manager or a support specialist (SISP) responsible for a student."""
 
@@ -223,6 +229,7 @@ class Caseload(models.Model):
     service = models.CharField(max_length=100, blank=True, help_text=_("For example: Speech-language therapy"))
     is_active = models.BooleanField(default=True)
 
+    objects = CaseloadQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,6 +1,8 @@
 """Reads that pages share, already scoped to the viewer and already joined."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from accounts.models import Invitation, User
@@ -131,3 +133,36 @@ def people_to_invite(district: District) -> QuerySet[User]:
     """Active people of the district with no password yet and no open invitation."""
     open_invitation = Invitation.objects.filter(user=OuterRef("pk"), accepted_at=None)
     return district_people(district).filter(is_active=True, password__startswith="!").exclude(Exists(open_invitation))  # nosec B106 (Django's mark of an unusable password)
+
+
+# --- Students nobody answers for ----------------------------------------------------------------------
+
+WITHOUT_CASE_MANAGER_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class WithoutCaseManager:
+    """Active students with an IEP and no active case manager: how many, and the first `shown` by school and name."""
+
+    count: int
+    students: list[Student]
+    shown: int = WITHOUT_CASE_MANAGER_SHOWN
+
+
+def without_case_manager(students: QuerySet[Student]) -> WithoutCaseManager:
+    """Which of `students` (already scoped to the reader) have an IEP and no active case manager: nobody is
+    told of their family's input, and their reviews have no one to run them. One query (the count rides on
+    each row), whatever their number."""
+    rows = list(
+        students.filter(plan=Student.Plan.IEP, is_active=True)
+        .exclude(Exists(Caseload.objects.active_case_managers().filter(student=OuterRef("pk"))))
+        .select_related("school").annotate(total=Window(Count("pk")))
+        .order_by("school__name", "last_name", "first_name", "pk")[:WITHOUT_CASE_MANAGER_SHOWN]
+    )
+    return WithoutCaseManager(count=rows[0].total if rows else 0, students=rows)
+
+
+def administered_students(user: User) -> QuerySet[Student]:
+    """Every student of the districts `user` administers (for counts and repairs, not their records)."""
+    districts = StaffAssignment.objects.filter(user=user, role=StaffAssignment.Role.DISTRICT_ADMIN).values("district")
+    return Student.objects.filter(school__district__in=districts)

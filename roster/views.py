@@ -71,7 +71,10 @@ def student_home(request: HttpRequest) -> HttpResponse:
 def district_overview(request: HttpRequest) -> HttpResponse:
     if not administers_district(request.user):
         raise PermissionDenied
-    return render(request, "roster/district_overview.html", {"schools": selectors.district_overview(request.user)})
+    return render(request, "roster/district_overview.html", {
+        "schools": selectors.district_overview(request.user),
+        "without_case_manager": selectors.without_case_manager(selectors.administered_students(request.user)),
+    })
 
 
 # --- OneRoster import (district administrator) ------------------------------------

@@ -105,6 +105,7 @@ class RecordsSeeder:
             answered_by_id=manager if answered else None, answered_at=created + timedelta(days=3) if answered else None,
             created_at=created, notified_at=created + timedelta(minutes=1),
             answer_notified_at=created + timedelta(days=3, minutes=1) if answered else None,
+            assigned_notified_at=None if status == IEPInput.Status.RECEIVED else created + timedelta(days=1, minutes=1),
         )
         self.w[InputEvent].add(input_id=pk, status=IEPInput.Status.RECEIVED, actor_id=sender, assigned_to_id=None, at=created)
         for step, status_now in enumerate(LIFE[status], start=1):

@@ -25,7 +25,7 @@ from iep.models import IEPInput, ProgressReport
 from iep.selectors import current_plan
 from paths.models import PathStep
 from profiles.models import ProfileSection
-from roster.models import Enrollment, Guardianship, ImportRun, School, Section, Student
+from roster.models import Enrollment, Guardianship, ImportRun, School, Section, StaffAssignment, Student
 from tests.roster.roster_files import RosterFiles
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -417,3 +417,36 @@ def test_journey_7_district_admin_imports_a_oneroster_roster_and_a_case_framewor
     assert Framework.objects.count() == frameworks + 1
     assert Competency.objects.filter(framework=job.framework).count() > 0
     assert session.problems.items == []
+
+
+# --- issue 16.5: no input without an owner -------------------------------------------------------------------
+
+
+def test_director_gives_cedar_concerns_with_no_case_manager_to_someone_at_cedar_and_is_told_what_happened_to_each(
+        signed_in_page):
+    """The demo's Cedar students have an IEP and no case manager: the queue warns of them, a concern goes to a
+    service provider of Cedar chosen on its row, and one sent to "each student's own case manager" is an error
+    naming the student, not a green banner."""
+    cedar = School.objects.get(name="Cedar Elementary School")
+    sisp = User.objects.create(email="sisp.cedar@demo.test", first_name="Ana", last_name="Lopez", role=User.Role.SISP)
+    StaffAssignment.objects.create(user=sisp, district=cedar.district, school=cedar, role=StaffAssignment.Role.SISP)
+    first, second = IEPInput.objects.filter(student__school=cedar, status="received").order_by("created_at", "pk")[:2]
+
+    page = signed_in_page("director@demo.test").page
+    page.get_by_role("link", name="IEP input queue").click()
+    expect(page.get_by_role("region", name="Warning: 5 students with an IEP have no case manager")).to_contain_text(
+        first.student.display_name)
+    page.get_by_label(f"Give the {first.get_kind_display()} about {first.student.display_name} to").select_option(
+        label=str(sisp))
+    page.get_by_role("checkbox", name=f"Select {second.get_kind_display()} about {second.student.display_name}").check()
+    page.get_by_label("Assign the selected inputs to").select_option(label="Each student's own case manager")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text(f"Assigned the input about {first.student.display_name} to Ana Lopez.")).to_be_visible()
+    expect(page.get_by_text(f"{second.student.display_name} has no case manager: choose a person for this input.")
+           ).to_be_visible()
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.assigned_to, second.status, second.assigned_to) == ("assigned", sisp, "received", None)
+    assert first.events.filter(status="assigned", assigned_to=sisp).count() == 1
+    assert [m.to for m in mail.outbox if "given to you" in m.subject] == [[sisp.email]]

@@ -117,7 +117,8 @@ def test_a_failing_email_releases_the_claim_for_the_next_try(student, guardian, 
 def test_life_cycle_records_who_and_when_and_writes_the_answer_to_the_sender(
         student, guardian, case_manager, sped_director, django_capture_on_commit_callbacks):
     item = IEPInputFactory(student=student, submitted_by=guardian)
-    assert services.assign_inputs(inputs=IEPInput.objects.all(), assignee=None, by=sped_director) == (1, 0)
+    [done] = services.assign_inputs(inputs=IEPInput.objects.all(), choices={item.pk: None}, by=sped_director)
+    assert (done.outcome, done.owner) == ("done", case_manager)
     services.move_input(input_id=item.pk, action="start_review", by=case_manager, seen_status=Status.ASSIGNED)
     with django_capture_on_commit_callbacks(execute=True):
         services.move_input(input_id=item.pk, action="answer", by=case_manager, seen_status=Status.IN_REVIEW,
@@ -147,10 +148,11 @@ def test_second_person_acting_on_what_they_saw_is_refused(student, guardian, cas
 def test_bulk_assign_goes_only_to_each_students_case_manager(student, guardian, case_manager, sped_director, other_teacher):
     mine = IEPInputFactory.create_batch(2, student=student, submitted_by=guardian)
     closed = IEPInputFactory(student=student, submitted_by=guardian, status=Status.CLOSED)
-    result = services.assign_inputs(inputs=IEPInput.objects.all(), assignee=other_teacher, by=sped_director)
-    assert result == (0, 3)
-    result = services.assign_inputs(inputs=IEPInput.objects.all(), assignee=case_manager, by=sped_director)
-    assert result == (2, 1)
+    every = [*mine, closed]
+    result = services.assign_inputs(inputs=IEPInput.objects.all(), choices={i.pk: other_teacher for i in every}, by=sped_director)
+    assert [r.outcome for r in result] == ["refused"] * 3
+    result = services.assign_inputs(inputs=IEPInput.objects.all(), choices={i.pk: case_manager for i in every}, by=sped_director)
+    assert [r.outcome for r in result] == ["done", "done", "refused"]
     assert sorted(IEPInput.objects.filter(assigned_to=case_manager).values_list("pk", flat=True)) == [i.pk for i in mine]
     closed.refresh_from_db()
     assert (closed.status, closed.assigned_to) == ("closed", None)

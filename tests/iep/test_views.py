@@ -11,9 +11,9 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from iep import selectors
 from iep.models import IEPInput
-from roster.models import Caseload, Student
+from roster.models import Caseload, StaffAssignment, Student
 from tests.factories.iep import GoalFactory, IEPInputFactory, IEPPlanFactory, ProgressPointFactory, TeamMemberFactory
-from tests.factories.roster import CaseloadFactory, GuardianshipFactory, SchoolFactory, StudentFactory
+from tests.factories.roster import CaseloadFactory, GuardianshipFactory, SchoolFactory, StaffAssignmentFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,12 +169,18 @@ def _district_inputs(school, guardian, count):
 @pytest.mark.parametrize("item_count", [1, 3, 30])
 def test_queue_query_count_does_not_grow(client, sped_director, school, guardian, item_count, django_assert_num_queries):
     """P1 / T10: the same number of queries at 1, 3 and 30 inputs (session, user, schools, case managers,
-    target, count, page, the page's case managers: read for the page's rows only, P2)."""
+    target, count, page, the page's case managers and the people of their schools who may own an input: read for
+    the page's rows only, P2; the students with no case manager, count and list in one query: issue 16.5)."""
     _district_inputs(school, guardian, item_count)
+    unmanaged = StudentFactory(school=school, plan=Student.Plan.IEP)  # no case manager: the warning and the choices
+    oldest = IEPInputFactory(student=unmanaged, submitted_by=guardian)
+    IEPInput.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - timedelta(days=1))  # on the first page
+    StaffAssignmentFactory(school=school, district=school.district, role=StaffAssignment.Role.SPECIAL_EDUCATOR)
     client.force_login(sped_director)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         response = client.get(reverse("iep:queue"))
-    assert len(response.context["page"].object_list) == min(item_count, 25)  # 25 a page
+    assert len(response.context["page"].object_list) == min(item_count + 1, 25)  # 25 a page
+    assert response.context["without_case_manager"].count == 1
 
 
 def test_queue_shows_each_rows_case_manager_and_filters_by_one(client, sped_director, school, guardian):
@@ -200,7 +206,7 @@ def test_deadlines_query_count_does_not_grow(client, sped_director, school, guar
     _district_inputs(school, guardian, item_count)
     IEPInput.objects.update(created_at=timezone.now() - timedelta(days=40))
     client.force_login(sped_director)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # 8, and the late reviews with no case manager (count and list: one query)
         response = client.get(reverse("iep:deadlines"), {"within": "30"})
     deadlines = response.context["deadlines"]
     assert (len(deadlines.reviews), len(deadlines.overdue_inputs), deadlines.overdue_count) == (
@@ -220,7 +226,7 @@ def test_deadlines_list_the_soonest_50_for_the_district_and_all_of_a_chosen_scho
     other = SchoolFactory(district=school.district, name="Oak Middle School")
     _district_inputs(other, guardian, 2)
     client.force_login(sped_director)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # with the late reviews with no case manager
         everything = client.get(reverse("iep:deadlines"), {"within": "30"})
     deadlines = everything.context["deadlines"]
     assert (len(deadlines.reviews), deadlines.reviews_count, deadlines.total_reviews) == (50, 57, 57)
@@ -228,7 +234,7 @@ def test_deadlines_list_the_soonest_50_for_the_district_and_all_of_a_chosen_scho
     assert "57 annual reviews are due in this window." in page and "The soonest 50 of each are listed below." in page
     assert f'href="?within=30&amp;school={other.pk}"' in page
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         one_school = client.get(reverse("iep:deadlines"), {"within": "30", "school": other.pk})
     deadlines = one_school.context["deadlines"]
     assert {plan.student.school for plan in deadlines.reviews} == {other} and len(deadlines.reviews) == 2

@@ -252,7 +252,7 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "iep:report-pdf": StudentRoute(allowed=IEP_VIEWERS, subjects=IEP_SUBJECTS,
                                    extra_kwargs=lambda w, s: {"report_id": _iep_report(s)}),
     "iep:report-generate": StudentRoute(allowed=IEP_REVIEWERS, ok=405, subjects=IEP_SUBJECTS),
-    "iep:queue": only(IEP_REVIEWERS),
+    "iep:queue": only(IEP_REVIEWERS | {"principal", "slp"}),  # they see the inputs given to them (issue 16.5)
     "iep:queue-assign": Route(expect={"director": 405}),
     "iep:deadlines": only(IEP_REVIEWERS),
     "iep:reports-generate": Route(expect={"director": 405}),

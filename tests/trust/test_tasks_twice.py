@@ -42,7 +42,8 @@ def _world(demo, tmp_path: Path) -> dict:
     Goal.objects.filter(pk=goal.pk).update(flagged_at=timezone.now(), flag_notified_at=None)
     answered = IEPInput.objects.filter(student=maya).first()
     IEPInput.objects.filter(pk=answered.pk).update(answered_at=timezone.now(), answer="Thank you", answer_notified_at=None,
-                                                   notified_at=None)
+                                                   notified_at=None, assigned_notified_at=None,
+                                                   assigned_to=demo["casemanager@demo.test"])
     today = timezone.localdate()
     return {
         "accounts.send_invitations": {"invitation_ids": [invitation.pk]},
@@ -62,6 +63,7 @@ def _world(demo, tmp_path: Path) -> dict:
         "iep.generate_progress_report": {"student_id": maya.pk, "period": "2026-Q1"},
         "iep.generate_progress_reports": {"period": "2026-Q2"},
         "iep.notify_answer": {"input_id": answered.pk},
+        "iep.notify_assignment": {"input_id": answered.pk},
         "iep.notify_family_report": {"report_id": ProgressReport.objects.exclude(pdf="").first().pk},
         "iep.notify_goal_flag": {"goal_id": goal.pk},
         "iep.notify_new_input": {"input_id": answered.pk},
