@@ -10,7 +10,7 @@ def mark_past_assignments_told(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("iep", "0003_progress_report_copies"),
+        ("iep", "0004_goal_status_interim_reports"),
     ]
 
     operations = [
