@@ -196,11 +196,13 @@ def result_history(goal: Goal) -> list[ProgressPoint]:
     only when some result was ever corrected or voided (its version moved on), so the page keeps P1's 12."""
     points = list(ProgressPoint.with_voided.filter(goal=goal).select_related("recorded_by").order_by("-measured_on", "-pk"))
     changed = [p for p in points if p.version > 1]
-    for point in points:
-        point.goal, point.trail = goal, []
     if changed:  # each one's corrections, oldest first, as `trail`
         prefetch_related_objects(changed, Prefetch(
             "corrections", queryset=ResultCorrection.objects.select_related("by").order_by("at", "pk"), to_attr="trail"))
+    for point in points:
+        point.goal = goal
+        if point.version == 1:
+            point.trail = []
     return points
 
 
