@@ -373,9 +373,13 @@ MEASURE_FIELDS = ("measure_kind", "whole_numbers", "minimum", "maximum")
 
 def check_measure(*, goal: Goal | None, measure_kind: str, whole_numbers: bool, minimum, maximum, baseline,
                   target) -> None:
-    """The goal's measure makes sense and holds its baseline, target and every result already recorded
-    (results.check_measure); for the goal form to show at its fields, and for save_goal."""
-    recorded = list(goal.points.values_list("value", flat=True)) if goal is not None and goal.pk else []
+    """The goal's measure makes sense and holds its baseline and target, and a changed measure holds every result
+    already recorded (results.check_measure); for the goal form to show at its fields, and for save_goal. A
+    measure left as it was is not re-judged against old results (results recorded before measures were declared
+    can be corrected or voided one by one, without blocking other changes to the goal)."""
+    changed = goal is not None and goal.pk and (goal.measure_kind, goal.whole_numbers, goal.minimum, goal.maximum) != (
+        measure_kind, whole_numbers or measure_kind in results.WHOLE_KINDS, minimum, maximum)
+    recorded = list(goal.points.values_list("value", flat=True)) if changed else []
     results.check_measure(kind=measure_kind, whole_numbers=whole_numbers, minimum=minimum, maximum=maximum,
                           baseline=baseline, target=target, results=recorded)
 
