@@ -17,7 +17,7 @@ from competencies.models import Competency
 from profiles.models import ProfileGoal
 from roster.models import Caseload, District, Guardianship, StaffAssignment, Student
 
-from . import monitoring, selectors, services
+from . import monitoring, results, selectors, services
 from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ReviewSettings, TeamMember
 
 DEMO_NAMESPACE = uuid.UUID("5b0b6a1e-0000-4000-8000-000000000006")
@@ -29,6 +29,14 @@ GOALS = [
     (Goal.Area.MATH, "Given 25 mixed multiplication facts, {name} will answer {target} correctly in two minutes.",
      "facts correct in two minutes", Decimal("6"), Decimal("20"), "Two-minute curriculum-based measurement", "Weekly"),
 ]
+# Each goal's measure (issue 16): a one-minute probe counts whole words read correctly, up to 250 a minute; the
+# math probe counts correct answers out of 25 facts.
+MEASURES = {
+    Goal.Area.READING: {"measure_kind": Goal.MeasureKind.RATE, "whole_numbers": True, "minimum": Decimal(0),
+                        "maximum": Decimal(250)},
+    Goal.Area.MATH: {"measure_kind": Goal.MeasureKind.COUNT, "whole_numbers": True, "minimum": Decimal(0),
+                     "maximum": Decimal(25)},
+}
 WEEKS = 16
 # The multiplication standards of the demo math classes (competencies/demo.py): the math goals' competencies.
 MATH_CODES = ["CCSS.Math.Content.5.NBT.B.5", "CCSS.Math.Content.5.NBT.B.6"]
@@ -89,7 +97,7 @@ def _goal(plan: IEPPlan, spec, index: int, area_index: int, today: date) -> None
         plan=plan, area=area,
         defaults={"statement": statement.format(name=plan.student.first_name, target=target), "unit": unit,
                   "baseline": baseline, "baseline_date": start, "target": target, "target_date": start + timedelta(days=300),
-                  "measurement_method": method, "monitoring_schedule": schedule},
+                  "measurement_method": method, "monitoring_schedule": schedule, **MEASURES[area]},
     )
     if not created:
         return
@@ -103,7 +111,9 @@ def _goal(plan: IEPPlan, spec, index: int, area_index: int, today: date) -> None
         value = aim.at(7 * week) + wobble
         if falling and week > WEEKS - 4:
             value = aim.at(7 * week) - float(target - baseline) / 10 - week % 2
-        ProgressPoint.objects.create(goal=goal, measured_on=day, value=Decimal(f"{value:.1f}"), recorded_by=recorder)
+        # Through the one rule every result passes (iep/results.py): whole numbers, in range, one a day.
+        result = results.check_result(goal, measured_on=day, value=Decimal(round(value)), today=today)
+        ProgressPoint.objects.create(goal=goal, measured_on=day, value=result, recorded_by=recorder)
     if selectors.status_of(goal, list(goal.points.all())).needs_a_look:
         now = timezone.now()
         Goal.objects.filter(pk=goal.pk).update(flagged_at=now, flag_notified_at=now)

@@ -18,6 +18,7 @@ from config.params import id_or_none
 from . import attachments, monitoring
 from .models import Goal, IEPInput, IEPPlan, TeamMember
 from .selectors import Candidate
+from . import results, services
 from .services import AlsoEvidence
 
 
@@ -64,7 +65,8 @@ class ProgressPointForm(BootstrapForm):
     evidence on them (with a level from their framework's scale), or be taken from evidence already recorded."""
 
     measured_on = forms.DateField(label=_("Date measured"), widget=forms.DateInput(attrs={"type": "date"}))
-    value = forms.DecimalField(label=_("Result"), max_digits=8, decimal_places=2)
+    value = forms.DecimalField(label=_("Result"), max_digits=8, decimal_places=2,
+                               error_messages={"invalid": _("Enter a number, for example 12 or 12.5.")})
     note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
     also_evidence_on = forms.TypedMultipleChoiceField(
         label=_("Also record it as evidence in the class record"), coerce=int, required=False,
@@ -89,6 +91,10 @@ class ProgressPointForm(BootstrapForm):
         self.linked = {c.pk: c for c in linked}
         self.offers = {e.pk: e for e in offers}
         self.fields["value"].label = _("Result (%(unit)s)") % {"unit": goal.unit}
+        self.fields["value"].help_text = (
+            _("A whole number from %(minimum)s to %(maximum)s.") if goal.whole_numbers
+            else _("A number from %(minimum)s to %(maximum)s.")) % {"minimum": results.plain(goal.minimum),
+                                                                   "maximum": results.plain(goal.maximum)}
         if not self.linked:
             for name in self.EVIDENCE_FIELDS:
                 del self.fields[name]
@@ -99,16 +105,9 @@ class ProgressPointForm(BootstrapForm):
         self.fields["level"].choices = [("", _("Choose a level"))] + [(v, f"{v} — {label}") for v, label in levels]
         self.fields["from_evidence"].choices = [(pk, pk) for pk in self.offers]
 
-    def clean_measured_on(self):
-        day = self.cleaned_data["measured_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        if day < self.goal.baseline_date:
-            raise forms.ValidationError(_("The date is before this goal's baseline."))
-        return day
-
     def clean(self):
         data = super().clean()
+        check_result_at_fields(self, self.goal, data)
         ticked, level = data.get("also_evidence_on") or [], data.get("level")
         if ticked and level is None and "level" not in self.errors:
             self.add_error("level", _("Choose the level reached, to record it as evidence."))
@@ -167,6 +166,61 @@ class ReportRequestForm(BootstrapForm):
         if self.cleaned_data["kind"] == self.INTERIM:
             return self.current, self.today
         return self.ended, None
+
+
+def check_result_at_fields(form: forms.Form, goal: Goal, data: dict, replacing=None) -> None:
+    """The service's own rule for a result (services.check_result: range, kind, date, one a day), each
+    message at its field. A field the form could not read is left to its own message."""
+    day = data.get("measured_on") if "measured_on" not in form.errors else None
+    value = data.get("value") if "value" not in form.errors else None
+    if day is None and value is None:
+        return
+    try:
+        services.check_result(goal=goal, measured_on=day, value=value, replacing=replacing)
+    except forms.ValidationError as refused:
+        form.add_error(None, refused)
+
+
+class CorrectResultForm(BootstrapForm):
+    """A result corrected: its new date, value or note, and why (the family's record keeps the reason)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    measured_on = forms.DateField(label=_("Date measured"), widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.DecimalField(label=_("Result"), max_digits=8, decimal_places=2,
+                               error_messages={"invalid": _("Enter a number, for example 12 or 12.5.")})
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Why is it corrected?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("For example: the probe was scored with the wrong key. The family's record "
+                                         "keeps the reason."),
+                             error_messages={"required": _("Say why the result is changed: the family's record keeps "
+                                                           "the reason.")})
+
+    def __init__(self, *args, goal: Goal, point, **kwargs):
+        kwargs.setdefault("initial", {}).update(version=point.version, measured_on=point.measured_on, value=point.value,
+                                                note=point.note)
+        super().__init__(*args, **kwargs)
+        self.goal, self.point = goal, point
+        self.fields["value"].label = _("Result (%(unit)s)") % {"unit": goal.unit}
+
+    def clean(self):
+        data = super().clean()
+        check_result_at_fields(self, self.goal, data, replacing=self.point)
+        return data
+
+
+class VoidResultForm(BootstrapForm):
+    """A result voided (typed on the wrong goal or day, a probe that was not valid), and why."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why is it voided?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("For example: entered on the wrong student's goal. The family's record keeps "
+                                         "the reason."),
+                             error_messages={"required": _("Say why the result is changed: the family's record keeps "
+                                                           "the reason.")})
+
+    def __init__(self, *args, point, **kwargs):
+        kwargs.setdefault("initial", {}).update(version=point.version)
+        super().__init__(*args, **kwargs)
 
 
 def _one_year_after(day: date, years: int) -> date:
@@ -258,6 +312,17 @@ class GoalForm(BootstrapForm):
     measurement_method = forms.CharField(label=_("How it is measured"), max_length=200)
     monitoring_schedule = forms.CharField(label=_("How often it is measured"), max_length=100,
                                           help_text=_("For example: weekly"))
+    # What a result can be: every result is checked against it (iep/results.py).
+    measure_kind = forms.ChoiceField(label=_("Kind of measure"), choices=Goal.MeasureKind.choices,
+                                     help_text=_("A count or a rubric level is always a whole number."))
+    whole_numbers = forms.BooleanField(label=_("Results are whole numbers"), required=False, initial=True,
+                                       help_text=_("Untick for a percent or a rate that can have decimals, such as 12.5."))
+    minimum = forms.DecimalField(label=_("Lowest possible result"), max_digits=8, decimal_places=2, required=False,
+                                 help_text=_("Leave empty for 0."),
+                                 error_messages={"invalid": _("Enter a number, for example 0.")})
+    maximum = forms.DecimalField(label=_("Highest possible result"), max_digits=8, decimal_places=2, required=False,
+                                 help_text=_("For example 25 for 25 facts. Leave empty for a percent: 100."),
+                                 error_messages={"invalid": _("Enter a number, for example 25 or 100.")})
     competencies = forms.TypedMultipleChoiceField(
         label=_("Linked competencies"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose among the competencies of this student's classes.")})
@@ -267,11 +332,13 @@ class GoalForm(BootstrapForm):
 
     def __init__(self, *args, plan: IEPPlan, goal: Goal | None, competencies: list[Competency],
                  profile_goals: list[ProfileGoal], **kwargs):
+        self.goal = goal
         if goal is not None:
             kwargs.setdefault("initial", {}).update(
                 {name: getattr(goal, name) for name in ("area", "statement", "unit", "baseline", "baseline_date",
                                                         "target", "target_date", "measurement_method",
-                                                        "monitoring_schedule")},
+                                                        "monitoring_schedule", "measure_kind", "whole_numbers",
+                                                        "minimum", "maximum")},
                 competencies=[c.pk for c in goal.competencies.all()],
                 profile_goals=[g.pk for g in goal.profile_goals.all()])
         super().__init__(*args, **kwargs)
@@ -294,7 +361,33 @@ class GoalForm(BootstrapForm):
             self.add_error("target_date", _("The goal date must come after the baseline date."))
         elif target_date and target_date <= self.plan.start_date:
             self.add_error("target_date", _("The goal date must come after the plan's start date."))
+        self._clean_measure(data)
         return data
+
+    def _clean_measure(self, data) -> None:
+        """A percent is 0 to 100 unless said otherwise; a count or a rubric level is whole numbers; the range
+        is then checked by the service's own rule (services.check_measure), each message at its field."""
+        kind = data.get("measure_kind")
+        if kind is None or "minimum" in self.errors or "maximum" in self.errors:
+            return
+        if data.get("minimum") is None:
+            data["minimum"] = Decimal(0)
+        if data.get("maximum") is None:
+            if kind != Goal.MeasureKind.PERCENT:
+                self.add_error("maximum", _("Enter the highest possible result, for example 25 for 25 facts."))
+                return
+            data["maximum"] = Decimal(100)
+        if kind in (Goal.MeasureKind.COUNT, Goal.MeasureKind.RUBRIC):
+            data["whole_numbers"] = True
+        try:
+            services.check_measure(goal=self.goal, measure_kind=kind, whole_numbers=data.get("whole_numbers", False),
+                                   minimum=data["minimum"], maximum=data["maximum"], baseline=data.get("baseline"),
+                                   target=data.get("target"))
+        except forms.ValidationError as refused:
+            for field, messages in refused.message_dict.items():
+                for message in messages:
+                    if field not in self.errors or message not in self.errors[field]:
+                        self.add_error(field, message)
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)

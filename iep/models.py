@@ -77,7 +77,16 @@ class TeamMember(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
 
+class MeasureKind(models.TextChoices):
+    COUNT = "count", _("Count (how many)")
+    PERCENT = "percent", _("Percent")
+    RATE = "rate", _("Rate (how many per minute, per hour...)")
+    RUBRIC = "rubric", _("Rubric level")
+
+
 class Goal(models.Model):
+    MeasureKind = MeasureKind
+
     class Area(models.TextChoices):
         READING = "reading", _("Reading")
         WRITING = "writing", _("Writing")
@@ -98,6 +107,13 @@ class Goal(models.Model):
     target_date = models.DateField(_("goal date"))
     measurement_method = models.CharField(_("how it is measured"), max_length=200)
     monitoring_schedule = models.CharField(_("how often it is measured"), max_length=100)
+    # What a result of this goal's measure can be (iep/results.py checks every result against it, on every
+    # path that writes one): its kind, whole numbers or decimals, and the lowest and highest possible result.
+    measure_kind = models.CharField(_("kind of measure"), max_length=10, choices=MeasureKind.choices,
+                                    default=MeasureKind.COUNT)
+    whole_numbers = models.BooleanField(_("results are whole numbers"), default=True)
+    minimum = models.DecimalField(_("lowest possible result"), max_digits=8, decimal_places=2, default=0)
+    maximum = models.DecimalField(_("highest possible result"), max_digits=8, decimal_places=2, default=100)
     # What the goal is linked to: competencies of the student's classes (a progress point may also be recorded
     # as evidence on them, and their evidence offered as a point) and the learner-profile goals it serves.
     competencies = models.ManyToManyField("competencies.Competency", blank=True, related_name="iep_goals",
@@ -117,6 +133,10 @@ class Goal(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(target_date__gt=models.F("baseline_date")), name="goal_date_after_baseline"),
             models.CheckConstraint(condition=~Q(target=models.F("baseline")), name="goal_target_differs_from_baseline"),
+            models.CheckConstraint(condition=Q(maximum__gt=models.F("minimum")), name="goal_measure_range_ordered"),
+            # A count or a rubric level is a whole number whatever the form said.
+            models.CheckConstraint(condition=~Q(measure_kind__in=["count", "rubric"]) | Q(whole_numbers=True),
+                                   name="goal_counts_are_whole_numbers"),
         ]
 
     def __str__(self) -> str:
@@ -125,6 +145,16 @@ class Goal(models.Model):
     @property
     def higher_is_better(self) -> bool:
         return self.target > self.baseline
+
+
+class LiveResults(models.Manager):
+    """Results that count: every voided result is left out. This is the default manager, so every read of a
+    goal's results (`goal.points`, the chart, the decision rule, the latest-result wording, reports, the family
+    pages) leaves voided ones out without having to remember to; the history and the record export read
+    `ProgressPoint.with_voided` (and the privacy export reads every model through its base manager)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(voided_at__isnull=True)
 
 
 class ProgressPoint(models.Model):
@@ -136,14 +166,61 @@ class ProgressPoint(models.Model):
     # "One entry serves both": the evidence this point was also recorded as, or the evidence it was taken from.
     evidence = models.ManyToManyField("competencies.Evidence", blank=True, related_name="progress_points")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A voided result stays, with its ResultCorrection saying who voided it, when and why; it counts nowhere.
+    voided_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic lock for corrections: the form sends back the version it showed (services.correct_result).
+    version = models.PositiveIntegerField(default=1)
+
+    objects = LiveResults()
+    with_voided = models.Manager()
 
     class Meta:
         ordering = ["goal", "measured_on"]
-        # One result per goal per day: a double submit cannot add a second point (T7.2).
-        constraints = [models.UniqueConstraint(fields=["goal", "measured_on"], name="one_point_per_goal_per_day")]
+        # One result per goal per day: a double submit cannot add a second point (T7.2). A voided result
+        # leaves its day free for the right one.
+        constraints = [models.UniqueConstraint(fields=["goal", "measured_on"], condition=Q(voided_at__isnull=True),
+                                               name="one_point_per_goal_per_day")]
 
     def __str__(self) -> str:
         return f"{self.measured_on}: {self.value}"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+class ResultCorrection(models.Model):
+    """A result corrected or voided: who, when, what it was, what it became, and why. Append-only; the result
+    row holds the current value, these rows hold every earlier one (the trail a family's export shows)."""
+
+    class Action(models.TextChoices):
+        CORRECTED = "corrected", _("Corrected")
+        VOIDED = "voided", _("Voided")
+
+    point = models.ForeignKey(ProgressPoint, on_delete=models.CASCADE, related_name="corrections")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    was_measured_on = models.DateField()
+    was_value = models.DecimalField(max_digits=8, decimal_places=2)
+    was_note = models.CharField(max_length=300, blank=True)
+    now_measured_on = models.DateField(null=True, blank=True)
+    now_value = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    now_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action="voided", now_value__isnull=True, now_measured_on__isnull=True)
+                | Q(action="corrected", now_value__isnull=False, now_measured_on__isnull=False),
+                name="correction_has_new_values_unless_void"),
+            models.CheckConstraint(condition=~Q(reason=""), name="correction_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.was_measured_on}: {self.reason[:40]}"
 
 
 class IEPInput(models.Model):

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Window, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +20,9 @@ from profiles.models import ProfileGoal
 from profiles.selectors import goals_for
 
 from . import monitoring
+from .models import (Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, ResultCorrection, ReviewSettings,
+                     TeamMember)
 from .status import Audience, GoalStatus, goal_status
-from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, ReviewSettings, TeamMember
 
 DEFAULT_RESPONSE_TARGET = 10
 
@@ -208,6 +209,30 @@ def goal_for_page(student: Student, goal_id: int) -> Goal | None:
         )
         .first()
     )
+
+
+def result_history(goal: Goal) -> list[ProgressPoint]:
+    """Every result of the goal, voided ones included, newest first, each with who recorded it and its
+    corrections (who, when, what it was, why) in order. The goal page's history list: one query, and a second
+    only when some result was ever corrected or voided (its version moved on), so the page keeps P1's 12."""
+    points = list(ProgressPoint.with_voided.filter(goal=goal).select_related("recorded_by").order_by("-measured_on", "-pk"))
+    changed = [p for p in points if p.version > 1]
+    if changed:  # each one's corrections, oldest first, as `trail`
+        prefetch_related_objects(changed, Prefetch(
+            "corrections", queryset=ResultCorrection.objects.select_related("by").order_by("at", "pk"), to_attr="trail"))
+    for point in points:
+        point.goal = goal
+        if point.version == 1:
+            point.trail = []
+    return points
+
+
+def point_to_correct(goal: Goal, point_id: int) -> ProgressPoint | None:
+    """One result of the goal that can still be corrected (not voided), with its goal and plan for the rule."""
+    point = ProgressPoint.objects.filter(pk=point_id, goal=goal).select_related("recorded_by").first()
+    if point is not None:
+        point.goal = goal
+    return point
 
 
 def linkable_competencies(student: Student, goal: Goal | None = None) -> list[Competency]:
@@ -525,3 +550,30 @@ def period_in_school_years(student: Student, period: str) -> bool:
     a report page outside them is "not found" (issue 15), whatever year is typed in the address."""
     span = Term.objects.filter(district_id=student.school.district_id).aggregate(first=Min("start_date"), last=Max("end_date"))
     return span["first"] is not None and span["first"].year <= int(period[:4]) <= span["last"].year
+
+
+@dataclass(frozen=True)
+class ReportCorrection:
+    """A correction listed on a progress report: a result of an earlier period changed or voided after the
+    report that showed it was made."""
+
+    goal: Goal
+    correction: ResultCorrection
+
+
+def report_corrections(plan: IEPPlan, period: str) -> list[ReportCorrection]:
+    """Corrections to results of earlier periods that the family has not seen on a report: made after the
+    previous report of the student was produced (and before this period's own report, if made already), to
+    results measured before this period began. A report already produced keeps its snapshot; this list is
+    how the next one says what changed (issue 16). One query."""
+    first, _last = monitoring.quarter_bounds(period)
+    reports = ProgressReport.objects.filter(student_id=plan.student_id).exclude(pdf="")
+    previous = reports.filter(period__lt=period).order_by("-period").values_list("created_at", flat=True).first()
+    if previous is None:
+        return []
+    corrections = ResultCorrection.objects.filter(point__goal__plan=plan, was_measured_on__lt=first, at__gt=previous)
+    own = reports.filter(period=period).values_list("created_at", flat=True).first()
+    if own is not None:
+        corrections = corrections.filter(at__lte=own)
+    rows = corrections.select_related("point__goal", "by").order_by("at", "pk")
+    return [ReportCorrection(goal=row.point.goal, correction=row) for row in rows]

@@ -14,11 +14,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,8 +32,9 @@ from profiles.models import ProfileGoal
 from roster.access import InputOwners, input_owners
 from roster.models import Caseload, Guardianship, StaffAssignment, Student
 
-from . import attachments, monitoring, selectors
-from .models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, ProgressReportCopy, TeamMember
+from . import attachments, monitoring, results, selectors
+from .models import (Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, ProgressReportCopy,
+                     ResultCorrection, TeamMember)
 from .pdf import render_pdf
 from .status import Audience, GoalStatus
 
@@ -48,8 +49,13 @@ class TransitionNotAllowed(Exception):
         self.current = current
 
 
-class PointExists(Exception):
-    pass
+# A result refused by the goal's measure (iep/results.py), and the goal already having one that day.
+ResultRefused = results.ResultRefused
+PointExists = results.DuplicateResult
+
+
+class ResultChanged(Exception):
+    """The result is no longer what the person correcting it saw (someone else corrected or voided it first)."""
 
 
 def _after_commit(task_name: str, **kwargs) -> None:
@@ -222,6 +228,8 @@ def record_progress(
 ) -> GoalStatus:
     """Add a data point and apply the decision rule (iep.status); returns the goal's status; one entry serves both the goal and the class record.
 
+    - the result must be one the goal's measure allows (results.check_result: a number of its kind, in its
+      range, not in the future nor before the baseline): ResultRefused otherwise, and nothing is written
     - one point per goal per day: PointExists otherwise
     - the goal is locked so two entries at once cannot both miss (or both send) the flag
     - also_evidence: the same result is recorded as evidence on linked competencies through
@@ -234,13 +242,14 @@ def record_progress(
     """
     goal = Goal.objects.select_for_update(of=("self",)).select_related("plan__student").get(pk=goal.pk)
     linked = set(goal.competencies.values_list("pk", flat=True))
+    value = results.check_result(goal, measured_on=measured_on, value=value)
     _check_evidence_links(goal, linked, also_evidence, from_evidence)
     try:
         with transaction.atomic():
             point = ProgressPoint.objects.create(goal=goal, measured_on=measured_on, value=value, note=note,
                                                  recorded_by=recorded_by)
     except IntegrityError:
-        raise PointExists from None
+        raise PointExists({"measured_on": [_("This goal already has a result for that day.")]}) from None
     if also_evidence is not None:
         rows = record_evidence(
             student=goal.plan.student, competencies=list(also_evidence.competencies), score=also_evidence.level,
@@ -251,6 +260,86 @@ def record_progress(
     if from_evidence is not None:
         point.evidence.add(from_evidence)
     return _apply_decision(goal)
+
+
+def check_result(*, goal: Goal, measured_on, value, replacing: ProgressPoint | None = None) -> None:
+    """The rule record_progress and correct_result apply, for a form to show at its fields before saving."""
+    results.check_result(goal, measured_on=measured_on, value=value, replacing=replacing)
+
+
+REASON_MAX = 500
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the result is changed: the family's record keeps the reason.")]})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": [_("Keep the reason under %(n)s characters.") % {"n": REASON_MAX}]})
+    return reason
+
+
+def _point_to_change(*, goal: Goal, point_id: int, by: User, version: int) -> tuple[Goal, ProgressPoint]:
+    """Lock the goal (as record_progress does, so the decision rule sees one order of writes), then the result;
+    refuse when the person may not change it or someone changed it since they looked."""
+    goal = Goal.objects.select_for_update(of=("self",)).select_related("plan__student").get(pk=goal.pk)
+    point = ProgressPoint.with_voided.select_for_update().filter(pk=point_id, goal=goal).first()
+    if point is None:
+        raise ProgressPoint.DoesNotExist
+    point.goal = goal
+    if not (by.has_perm("iep.correct_progress", goal.plan.student) and by.has_perm("iep.correct_result", point)):
+        raise PermissionDenied
+    if point.is_voided or point.version != version:
+        raise ResultChanged
+    return goal, point
+
+
+@transaction.atomic
+def correct_result(*, goal: Goal, point_id: int, by: User, version: int, measured_on: date, value: Decimal,
+                   note: str, reason: str) -> ResultCorrection:
+    """Correct a result (its date, value or note), keeping what it was, who changed it, when and why.
+
+    - only its recorder or the student's case manager (iep.correct_result): PermissionDenied otherwise
+    - `version` is the one the person saw: a result corrected or voided since raises ResultChanged, nothing saved
+    - the new result passes the same rule as a new one (results.check_result, its own day excepted)
+    - a reason is required; a "correction" that changes nothing is refused
+    - the decision rule is applied again (the flag follows the corrected data); reports already made keep
+      their snapshot, and the next one lists the correction (selectors.report_corrections)
+    """
+    reason = _reason(reason)
+    goal, point = _point_to_change(goal=goal, point_id=point_id, by=by, version=version)
+    value = results.check_result(goal, measured_on=measured_on, value=value, replacing=point)
+    note = (note or "").strip()
+    if (point.measured_on, point.value, point.note) == (measured_on, value, note):
+        raise ValidationError({"value": [_("This is the result already recorded: change the date, the result or "
+                                           "the note, or void the result instead.")]})
+    correction = ResultCorrection.objects.create(
+        point=point, action=ResultCorrection.Action.CORRECTED, reason=reason, by=by,
+        was_measured_on=point.measured_on, was_value=point.value, was_note=point.note,
+        now_measured_on=measured_on, now_value=value, now_note=note)
+    try:
+        with transaction.atomic():
+            ProgressPoint.with_voided.filter(pk=point.pk).update(measured_on=measured_on, value=value, note=note,
+                                                                 version=F("version") + 1)
+    except IntegrityError:
+        raise PointExists({"measured_on": [_("This goal already has a result for that day.")]}) from None
+    _apply_decision(goal)
+    return correction
+
+
+@transaction.atomic
+def void_result(*, goal: Goal, point_id: int, by: User, version: int, reason: str) -> ResultCorrection:
+    """Void a result typed by mistake: it counts nowhere any more (chart, decision rule, latest result, the next
+    report), and stays in the history and the family's record export with who voided it, when and why.
+    Same permission, version check and reason as correct_result."""
+    reason = _reason(reason)
+    goal, point = _point_to_change(goal=goal, point_id=point_id, by=by, version=version)
+    correction = ResultCorrection.objects.create(
+        point=point, action=ResultCorrection.Action.VOIDED, reason=reason, by=by,
+        was_measured_on=point.measured_on, was_value=point.value, was_note=point.note)
+    ProgressPoint.with_voided.filter(pk=point.pk).update(voided_at=timezone.now(), version=F("version") + 1)
+    _apply_decision(goal)
+    return correction
 
 
 def _check_evidence_links(goal: Goal, linked: set[int], also_evidence: AlsoEvidence | None,
@@ -323,7 +412,21 @@ def _seat_team(plan: IEPPlan, team: dict[int, str], by: User) -> None:
 
 
 GOAL_FIELDS = ("area", "statement", "unit", "baseline", "baseline_date", "target", "target_date", "measurement_method",
-               "monitoring_schedule")
+               "monitoring_schedule", "measure_kind", "whole_numbers", "minimum", "maximum")
+MEASURE_FIELDS = ("measure_kind", "whole_numbers", "minimum", "maximum")
+
+
+def check_measure(*, goal: Goal | None, measure_kind: str, whole_numbers: bool, minimum, maximum, baseline,
+                  target) -> None:
+    """The goal's measure makes sense and holds its baseline and target, and a changed measure holds every result
+    already recorded (results.check_measure); for the goal form to show at its fields, and for save_goal. A
+    measure left as it was is not re-judged against old results (results recorded before measures were declared
+    can be corrected or voided one by one, without blocking other changes to the goal)."""
+    changed = goal is not None and goal.pk and (goal.measure_kind, goal.whole_numbers, goal.minimum, goal.maximum) != (
+        measure_kind, whole_numbers or measure_kind in results.WHOLE_KINDS, minimum, maximum)
+    recorded = list(goal.points.values_list("value", flat=True)) if changed else []
+    results.check_measure(kind=measure_kind, whole_numbers=whole_numbers, minimum=minimum, maximum=maximum,
+                          baseline=baseline, target=target, results=recorded)
 
 
 @transaction.atomic
@@ -333,6 +436,8 @@ def save_goal(*, plan: IEPPlan, by: User, goal: Goal | None = None, competencies
 
     - links only to the student's own profile goals and to competencies the student works on (or already linked)
     - saved through the model, links included, so history keeps who changed what and when
+    - the measure (kind, whole numbers, lowest and highest result) must hold the baseline, the target and every
+      result already recorded (check_measure): ValidationError otherwise, nothing saved
     - a changed baseline, target or goal date moves the aim line: the decision rule is applied again
     """
     student = plan.student
@@ -345,6 +450,10 @@ def save_goal(*, plan: IEPPlan, by: User, goal: Goal | None = None, competencies
         goal = Goal(plan=plan)
     else:
         goal = Goal.objects.select_for_update().get(pk=goal.pk, plan=plan)
+    if fields.get("measure_kind") in results.WHOLE_KINDS:
+        fields = {**fields, "whole_numbers": True}
+    check_measure(goal=goal, baseline=fields["baseline"], target=fields["target"],
+                  **{name: fields[name] for name in MEASURE_FIELDS})
     for name in GOAL_FIELDS:
         setattr(goal, name, fields[name])
     goal._history_user = by
@@ -476,7 +585,7 @@ def report_context(*, plan: IEPPlan, period: str, interim_up_to: date | None = N
     first, last = monitoring.quarter_bounds(period)
     return {"plan": plan, "student": plan.student, "period": period, "period_start": first, "period_end": last,
             "interim_up_to": interim_up_to, "goals": selectors.goals_with_progress(plan, up_to=interim_up_to or last),
-            "status_audience": Audience.FAMILY.value}
+            "status_audience": Audience.FAMILY.value, "corrections": selectors.report_corrections(plan, period)}
 
 
 def create_progress_report(*, student_id: int, period: str, interim_up_to: date | None = None) -> ProgressReport | None:

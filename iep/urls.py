@@ -29,6 +29,10 @@ urlpatterns = [
     path("students/<uuid:student_id>/iep/goals/<int:goal_id>/", views.goal_detail, name="goal-detail"),
     path("students/<uuid:student_id>/iep/goals/<int:goal_id>/edit/", views.goal_edit, name="goal-edit"),
     path("students/<uuid:student_id>/iep/goals/<int:goal_id>/points/", views.goal_point_add, name="goal-point-add"),
+    path("students/<uuid:student_id>/iep/goals/<int:goal_id>/points/<int:point_id>/correct/", views.goal_point_correct,
+         name="goal-point-correct"),
+    path("students/<uuid:student_id>/iep/goals/<int:goal_id>/points/<int:point_id>/void/", views.goal_point_void,
+         name="goal-point-void"),
     # input to the IEP team
     path("students/<uuid:student_id>/iep/inputs/new/", views.input_new, name="input-new"),
     path("students/<uuid:student_id>/iep/inputs/<int:input_id>/", views.input_detail, name="input-detail"),

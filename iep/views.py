@@ -2,7 +2,7 @@ import uuid
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +19,7 @@ from competencies.models import Evidence
 from roster.models import Student
 
 from . import forms, monitoring, selectors, services, tasks
-from .models import Goal, IEPInput, ProgressReport
+from .models import Goal, IEPInput, ProgressPoint, ProgressReport
 
 Role = User.Role
 PAGE_SIZE = 25
@@ -120,6 +120,8 @@ def _goal_page(request: HttpRequest, student: Student, goal: Goal, bound: forms.
     # Changing the goal (and its history) is reached from the IEP page; this page stays within P1's 12 queries.
     context = {"student": student, "goal": goal, "progress": selectors.goal_progress(goal), "can_record": can_record,
                "status_audience": selectors.status_audience(user)}
+    if user.is_school_staff:
+        context.update(_result_history(user, student, goal))
     if can_record:
         offers = selectors.evidence_offers(goal)
         scales = selectors.scales_for(list(goal.competencies.all()))
@@ -127,6 +129,20 @@ def _goal_page(request: HttpRequest, student: Student, goal: Goal, bound: forms.
         context.update(offer_rows=selectors.offer_rows(offers, scales), using=use,
                        form=bound or _point_form(goal, scales=scales, offers=offers, use=use))
     return render(request, "iep/goal_detail.html", context, status=status)
+
+
+def _result_history(user: User, student: Student, goal: Goal) -> dict:
+    """Every result with its corrections, and which ones this person may correct or void (its recorder, the
+    case manager: iep.correct_result)."""
+    history = selectors.result_history(goal)
+    goal.plan.student = student
+    correctable = set()
+    if user.has_perm("iep.correct_progress", student):
+        for point in history:
+            point.goal = goal
+            if not point.is_voided and user.has_perm("iep.correct_result", point):
+                correctable.add(point.pk)
+    return {"history": history, "correctable": correctable}
 
 
 def _goal_or_404(student: Student, goal_id: int) -> Goal:
@@ -153,8 +169,8 @@ def goal_point_add(request: HttpRequest, student: Student, goal_id: int) -> Http
     try:
         status = services.record_progress(goal=goal, recorded_by=request.user, also_evidence=form.also_evidence(),
                                             from_evidence=form.source_evidence(), **form.point_data())
-    except services.PointExists:
-        form.add_error("measured_on", _("This goal already has a result for that day."))
+    except services.ResultRefused as refused:  # the rule at the fields (a result entered at the same moment)
+        form.add_error(None, refused)
         return _goal_page(request, student, goal, bound=form)
     except ValidationError as refused:
         form.add_error(None, refused)
@@ -167,6 +183,68 @@ def goal_point_add(request: HttpRequest, student: Student, goal_id: int) -> Http
     else:
         messages.success(request, _("Saved."))
     return redirect("iep:goal-detail", student_id=student.uuid, goal_id=goal.pk)
+
+
+def _result_or_404(request: HttpRequest, student: Student, goal_id: int, point_id: int):
+    """The goal and one of its results that this person may correct or void: 404 for no such (live) result,
+    403 for a result someone else recorded, unless they are the student's case manager (iep.correct_result)."""
+    goal = _goal_or_404(student, goal_id)
+    point = selectors.point_to_correct(goal, point_id)
+    if point is None:
+        raise Http404
+    goal.plan.student = student
+    if not request.user.has_perm("iep.correct_result", point):
+        raise PermissionDenied
+    return goal, point
+
+
+def _change_result(request: HttpRequest, student: Student, goal: Goal, form, change) -> HttpResponse | None:
+    """Run `change` (a correction or a void) for a valid form; the message and the redirect, or None to show the
+    form again with the service's refusals at their fields."""
+    try:
+        change(form.cleaned_data)
+    except services.ResultChanged:
+        messages.error(request, _("Someone else changed this result first. Nothing was saved: check it below and "
+                                  "try again if it is still needed."))
+    except ProgressPoint.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as refused:
+        form.add_error(None, refused)
+        return None
+    return redirect(reverse("iep:goal-detail", kwargs={"student_id": student.uuid, "goal_id": goal.pk}) + "#history")
+
+
+@student_view("iep.correct_progress")
+def goal_point_correct(request: HttpRequest, student: Student, goal_id: int, point_id: int) -> HttpResponse:
+    """Correct a result's date, value or note, with a reason; the original stays in its history."""
+    goal, point = _result_or_404(request, student, goal_id, point_id)
+    form = forms.CorrectResultForm(request.POST or None, goal=goal, point=point)
+    if request.method == "POST" and form.is_valid():
+        def change(data):
+            services.correct_result(goal=goal, point_id=point.pk, by=request.user, version=data["version"],
+                                    measured_on=data["measured_on"], value=data["value"], note=data["note"],
+                                    reason=data["reason"])
+            messages.success(request, _("The result is corrected. What it was, and why it changed, stay in its "
+                                        "history and in the family's record."))
+        if (response := _change_result(request, student, goal, form, change)) is not None:
+            return response
+    return render(request, "iep/result_correct.html", {"student": student, "goal": goal, "point": point, "form": form})
+
+
+@student_view("iep.correct_progress")
+def goal_point_void(request: HttpRequest, student: Student, goal_id: int, point_id: int) -> HttpResponse:
+    """Void a result, with a reason: it no longer counts anywhere, and stays in its history."""
+    goal, point = _result_or_404(request, student, goal_id, point_id)
+    form = forms.VoidResultForm(request.POST or None, point=point)
+    if request.method == "POST" and form.is_valid():
+        def change(data):
+            services.void_result(goal=goal, point_id=point.pk, by=request.user, version=data["version"],
+                                 reason=data["reason"])
+            messages.success(request, _("The result is voided: it no longer counts in the chart, the goal's status "
+                                        "or the next report. It stays in its history and in the family's record."))
+        if (response := _change_result(request, student, goal, form, change)) is not None:
+            return response
+    return render(request, "iep/result_void.html", {"student": student, "goal": goal, "point": point, "form": form})
 
 
 # --- Input to the IEP team --------------------------------------------------------------------

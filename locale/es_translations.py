@@ -417,6 +417,15 @@ ES = {
     "The latest result was %(value)s %(unit)s on %(day)s. The goal started at %(baseline)s and aims for %(target)s.": "El resultado más reciente fue %(value)s %(unit)s el %(day)s. La meta empezó en %(baseline)s y busca llegar a %(target)s.",
     "No results were recorded in this period.": "No se registraron resultados en este período.",
     "No goals are recorded for this IEP.": "No hay metas registradas en este IEP.",
+    # issue 16: corrections listed on the next progress report
+    'Corrections to results in earlier reports': 'Correcciones de resultados de informes anteriores',
+    'These results, from earlier periods, were corrected or removed after the last report was made. That report is kept as it was sent; the results above already count the corrections.': 'Estos resultados, de períodos anteriores, se corrigieron o se quitaron después de hacerse el último informe. Ese informe se guarda tal como se envió; los resultados de arriba ya tienen en cuenta las correcciones.',
+    'Goal': 'Meta',
+    'Result as reported': 'Resultado como se informó',
+    'Now': 'Ahora',
+    'Why': 'Motivo',
+    'By, on': 'Por, fecha',
+    'Removed: it no longer counts': 'Quitado: ya no cuenta',
 }
 
 

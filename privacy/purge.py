@@ -78,7 +78,7 @@ def _delete_history_written_by_the_purge(deleted_pks: dict[type[Model], list]) -
     for model, _ in registry.student_models():
         base = getattr(model, "instance_type", None)
         if base is not None and base in deleted_pks:
-            _, per_label = model._default_manager.filter(id__in=deleted_pks[base]).delete()
+            _, per_label = model._base_manager.filter(id__in=deleted_pks[base]).delete()
             _add(counts, per_label)
     return counts
 
@@ -105,7 +105,7 @@ def _stored_files(to_delete) -> list[tuple[Storage, str]]:
         fields = [f for f in model._meta.concrete_fields if isinstance(f, FileField)]
         if not fields:
             continue
-        for row in model._default_manager.filter(pk__in=pks).values_list(*(f.attname for f in fields)):
+        for row in model._base_manager.filter(pk__in=pks).values_list(*(f.attname for f in fields)):
             files.update((f.storage, name) for f, name in zip(fields, row) if name)
     return sorted(files, key=lambda item: item[1])
 
@@ -128,7 +128,7 @@ def purge_student(*, student: Student, run_by: User | None, reason: str, dry_run
     DisclosureRecord.objects.filter(student=student).update(student=None)  # the uuid and name snapshot stay
     deleted: dict[str, int] = {}
     for model, pks in sorted(to_delete, key=_depth):
-        _, per_label = model._default_manager.filter(pk__in=pks).delete()
+        _, per_label = model._base_manager.filter(pk__in=pks).delete()
         _add(deleted, per_label)
     _add(deleted, _delete_history_written_by_the_purge(dict(to_delete)))
     deleted[STORED_FILES] = len(files)

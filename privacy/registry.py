@@ -158,7 +158,7 @@ _iep_plan = personal(
 _iep_goal = personal(
     R.STUDENT_RECORD, "plan__student_id", contestable=("statement", "baseline"),
     special_education="plan area statement unit baseline baseline_date target target_date measurement_method "
-    "monitoring_schedule flagged_at flag_notified_at created_at",
+    "monitoring_schedule measure_kind whole_numbers minimum maximum flagged_at flag_notified_at created_at",
 )
 _team_member = personal(R.STUDENT_RECORD, "plan__student_id", special_education="plan user role")
 _goal_competencies = personal(R.STUDENT_RECORD, "goal__plan__student_id", special_education="goal competency")
@@ -278,7 +278,14 @@ REGISTRY: dict[str, Declaration] = {
     "iep.ProgressPoint_evidence": personal(R.STUDENT_RECORD, "progresspoint__goal__plan__student_id",
                                            special_education="progresspoint evidence"),
     "iep.ProgressPoint": personal(R.STUDENT_RECORD, "goal__plan__student_id", contestable=("value",),
-                                  special_education="goal measured_on value note created_at", account="recorded_by"),
+                                  special_education="goal measured_on value note created_at voided_at version",
+                                  account="recorded_by"),
+    # A result corrected or voided: what it was, what it became, who, when and why (issue 16).
+    "iep.ResultCorrection": personal(
+        R.STUDENT_RECORD, "point__goal__plan__student_id",
+        special_education="point action reason at was_measured_on was_value was_note now_measured_on now_value now_note",
+        account="by",
+    ),
     "iep.IEPInput": personal(
         R.STUDENT_RECORD, "student_id",
         family="student submitted_by sender kind text attachment attachment_name attachment_type status answer "
@@ -363,7 +370,8 @@ def rows_for(model: type[Model], declaration: PersonalData, student: Model) -> Q
     link = declaration.student_link
     if callable(link):
         return link(student)
-    return model._default_manager.filter(**{link: student.pk})
+    # The base manager: every row held, those a default manager leaves out included (a voided result).
+    return model._base_manager.filter(**{link: student.pk})
 
 
 def item_key(model: type[Model], pk, field_name: str) -> str:

@@ -283,6 +283,24 @@ rules.add_perm("iep.handle_input", has_iep & (is_case_manager_of | directs_speci
 # rewrite the plan. Recording progress may also write evidence: iep.record_progress implies
 # competencies.record_evidence (has_on_caseload).
 rules.add_perm("iep.manage_plan", has_iep & (is_case_manager_of | directs_special_education_for))
+# Correcting or voiding a progress-monitoring result (with a reason, kept in its history) belongs to the person
+# who recorded it and to the student's case manager, nobody else (issue 16). The door asks
+# iep.correct_progress of the student (people who may record results: the caseload); the result itself is then
+# asked iep.correct_result, a rule about one ProgressPoint (its goal's plan loaded).
+
+
+@rules.predicate
+def recorded_result(user: User, point) -> bool:
+    return point is not None and user.is_authenticated and point.recorded_by_id == user.pk
+
+
+@rules.predicate
+def manages_case_of_result(user: User, point) -> bool:
+    return point is not None and bool(is_case_manager_of.test(user, point.goal.plan.student))
+
+
+rules.add_perm("iep.correct_progress", has_iep & has_on_caseload)
+rules.add_perm("iep.correct_result", recorded_result | manages_case_of_result)
 # family_portal: the portal's pages are the family's alone; staff post highlights and read the replies.
 rules.add_perm("family_portal.view_child", is_guardian_of)
 rules.add_perm("family_portal.reply", is_guardian_of)

@@ -11,12 +11,16 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from family_portal.models import Highlight, HighlightReply, NotificationPreference
+from iep import results
 from iep.models import Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ReviewSettings, TeamMember
 
 from .people import People, at
 from .writer import Writers
 
 GOALS_PER_PLAN = 3
+# Words read correctly per minute, as the bench goals say; results have two decimals (a mean of probes).
+MEASURE = results.Measure(kind=Goal.MeasureKind.RATE, whole_numbers=False, minimum=Decimal(0), maximum=Decimal(250),
+                          unit="words read correctly per minute")
 GOAL_AREAS = [Goal.Area.READING, Goal.Area.MATH, Goal.Area.SELF_ADVOCACY, Goal.Area.WRITING, Goal.Area.COMMUNICATION]
 # The steps an input goes through to reach each state (every state appears).
 LIFE = {
@@ -78,12 +82,15 @@ class RecordsSeeder:
             unit="words read correctly per minute", baseline=baseline, baseline_date=start, target=target,
             target_date=start + timedelta(days=360), measurement_method="Curriculum-based measurement probe",
             monitoring_schedule="Every two weeks", flagged_at=None, flag_notified_at=None, created_at=at(start),
+            measure_kind=MEASURE.kind, whole_numbers=MEASURE.whole_numbers, minimum=MEASURE.minimum, maximum=MEASURE.maximum,
         )
         slope = (target - baseline) / 26
         day, week = start + timedelta(days=7), 0
         while day <= self.today:
-            value = baseline + slope * week + Decimal(self.rng.randrange(-3, 4))
-            self.w[ProgressPoint].add(goal_id=goal, measured_on=day, value=value.quantize(Decimal("0.01")), note="",
+            value = (baseline + slope * week + Decimal(self.rng.randrange(-3, 4))).quantize(Decimal("0.01"))
+            if problems := results.value_problems(MEASURE, value):  # the one rule every result passes (issue 16)
+                raise ValueError(f"bench seed made an invalid result {value}: {problems}")
+            self.w[ProgressPoint].add(goal_id=goal, measured_on=day, value=value, note="",
                                       recorded_by_id=manager, created_at=at(day))
             day += timedelta(days=14)
             week += 1

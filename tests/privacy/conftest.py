@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from competencies.models import Evidence, Mastery
 from family_portal.models import Highlight, HighlightNotice
+from iep import services as iep_services
 from iep.models import IEPPlan, ProgressPoint, ProgressReport, ProgressReportCopy
 from paths.models import LearningSession
 from privacy.models import Departure, PermanentRecord, PurgeCertificate
@@ -34,6 +35,9 @@ def maya_everywhere(maya, demo) -> Student:
     highlight = Highlight.objects.filter(student=maya).first()
     HighlightNotice.objects.get_or_create(highlight=highlight, guardian=demo["parent@demo.test"])
     ProgressPoint.objects.filter(goal__plan__student=maya).first().evidence.add(Evidence.objects.filter(student=maya).first())
+    voided = ProgressPoint.objects.filter(goal__plan__student=maya).order_by("pk").last()  # a voided result and its trail
+    iep_services.void_result(goal=voided.goal, point_id=voided.pk, by=demo["casemanager@demo.test"], version=voided.version,
+                             reason="Entered on the wrong goal")
     session = LearningSession.objects.first()
     session.students.add(maya)
     Departure.objects.create(student=maya, departed_on=timezone.localdate())

@@ -56,6 +56,13 @@ def _iep_goal(student) -> int:
     return student.iep_plans.filter(is_current=True).values_list("goals__pk", flat=True).order_by("goals__pk").first() or 0
 
 
+def _iep_point(student) -> dict:
+    """The first goal of the subject's plan and its first result (recorded by casemanager@ in the demo)."""
+    goal_id = _iep_goal(student)
+    point = student.iep_plans.filter(is_current=True, goals__pk=goal_id).values_list("goals__points__pk", flat=True)
+    return {"goal_id": goal_id, "point_id": point.order_by("goals__points__pk").first() or 0}
+
+
 def _iep_input(student, with_attachment: bool = False) -> int:
     inputs = student.iep_inputs.exclude(attachment="") if with_attachment else student.iep_inputs.all()
     return inputs.order_by("pk").values_list("pk", flat=True).first() or 0
@@ -234,6 +241,10 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "iep:student-iep": StudentRoute(allowed=IEP_VIEWERS, subjects=IEP_SUBJECTS),
     "iep:goal-point-add": StudentRoute(allowed={"casemanager", "slp"}, ok=405, subjects=IEP_SUBJECTS,
                                        extra_kwargs=lambda w, s: {"goal_id": _iep_goal(s)}),
+    # iep.correct_progress at the door (the caseload), then iep.correct_result on the result: its recorder or the
+    # case manager (casemanager@ is both in the demo); slp@, on the caseload, gets 403 for a result she did not record.
+    "iep:goal-point-correct": StudentRoute(allowed={"casemanager"}, subjects=IEP_SUBJECTS, extra_kwargs=lambda w, s: _iep_point(s)),
+    "iep:goal-point-void": StudentRoute(allowed={"casemanager"}, subjects=IEP_SUBJECTS, extra_kwargs=lambda w, s: _iep_point(s)),
     # iep.manage_plan: the case manager and the director write the plan and its goals; the goal page is iep.view
     "iep:plan-edit": StudentRoute(allowed=IEP_REVIEWERS, subjects=IEP_SUBJECTS),
     "iep:goal-new": StudentRoute(allowed=IEP_REVIEWERS, subjects=IEP_SUBJECTS),

@@ -61,7 +61,7 @@ PAYLOAD_COUNT = sum(len(v) for v in NORMAL_CLASSES.values()) + sum(len(v) for v 
 NOT_SUBMITTED = {"accounts:logout": "ends the session"}
 # Other fields not kept at their current value. For speed: a JSON copy instead of rendering a PDF. As a person
 # fills them: the first competency ticked where one is required (a checkbox group carries no `required`), a goal
-# whose target and date differ from its baseline, a result recorded without a level on a competency, and a new
+# whose target and date differ from its baseline and whose measure has a highest possible result (issue 16), a result recorded without a level on a competency, and a new
 # day or time for forms that take one entry per day or per time.
 FIRST_BOX = object()
 SUBMISSIONS = itertools.count()
@@ -70,7 +70,8 @@ FIELD_OVERRIDES = {
     "competencies:evidence-new": {"competencies": FIRST_BOX},
     "paths:step-add": {"competencies": FIRST_BOX},
     "paths:template-step-new": {"competencies": FIRST_BOX},
-    "iep:goal-new": {"baseline": "2", "target": "10", "target_date": (date.today() + timedelta(days=300)).isoformat()},
+    "iep:goal-new": {"baseline": "2", "target": "10", "target_date": (date.today() + timedelta(days=300)).isoformat(),
+                     "maximum": "100"},
     "iep:goal-point-add": {"point-level": "", "point-measured_on": lambda n: (date.today() - timedelta(days=n)).isoformat()},
     "paths:session-new": {"students": FIRST_BOX, "starts_at": lambda n: f"{date.today() + timedelta(days=n + 1)}T10:00"},
 }
