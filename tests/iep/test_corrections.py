@@ -81,7 +81,7 @@ def test_a_voided_result_counts_nowhere_and_stays_in_the_history_and_the_export(
     progress = selectors.goal_progress(selectors.goal_for_page(student, goal.pk))
     assert [p.value for p in progress.points] == [48, 49, 50]  # the chart's data and table
     assert [point.value for point in progress.chart.points] == [48, 49, 50]
-    assert progress.decision == monitoring.Decision.NOT_ENOUGH_DATA and goal.flagged_at is None  # the status input
+    assert progress.status.rule == monitoring.Decision.NOT_ENOUGH_DATA and goal.flagged_at is None  # the status input
     period = monitoring.quarter_of(stray.measured_on)
     context = services.report_context(plan=goal.plan, period=period)  # the next report and its latest result
     assert stray.pk not in [p.pk for g in context["goals"] for p in g.points]
