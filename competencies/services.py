@@ -119,32 +119,45 @@ def recompute_mastery(*, pairs: Iterable[tuple[int, int]]) -> dict[int, set[int]
     student_ids, competency_ids = {s for s, _c in pairs}, {c for _s, c in pairs}
     frameworks = dict(Competency.objects.filter(pk__in=competency_ids).values_list("pk", "framework_id"))
     info = scale_info(set(frameworks.values()))
-    scores = defaultdict(list)
+    scores, last_day = defaultdict(list), {}
     evidence = Evidence.objects.filter(student_id__in=student_ids, competency_id__in=competency_ids).order_by("observed_on", "pk")
-    for student_id, competency_id, score in evidence.values_list("student_id", "competency_id", "score"):
+    for student_id, competency_id, day, score in evidence.values_list("student_id", "competency_id", "observed_on", "score"):
         if (student_id, competency_id) in pairs:
             scores[student_id, competency_id].append(score)
-    before = {(m.student_id, m.competency_id): m for m in
-              Mastery.objects.filter(student_id__in=student_ids, competency_id__in=competency_ids)}
-    return _store(pairs, scores, frameworks, info, before)
-
-
-def _store(pairs, scores, frameworks, info, before) -> dict[int, set[int]]:
+            last_day[student_id, competency_id] = day
+    before = {(m.student_id, m.competency_id): m for m in Mastery.objects.select_for_update().order_by("pk").filter(
+        student_id__in=student_ids, competency_id__in=competency_ids)}
     now, rows, changed = timezone.now(), [], defaultdict(set)
-    for student_id, competency_id in pairs:
-        params = info[frameworks[competency_id]].params
-        result = mastery.compute(scores.get((student_id, competency_id), []), params)
-        old = before.get((student_id, competency_id))
+    for pair in pairs:
+        params = info[frameworks[pair[1]]].params
+        result = mastery.compute(scores.get(pair, []), params)
+        old = before.get(pair)
         if old is None or old.value != result.value or old.is_mastered != result.is_mastered or old.params != params.as_json():
-            changed[student_id].add(competency_id)
-        rows.append(Mastery(student_id=student_id, competency_id=competency_id, value=result.value, is_mastered=result.is_mastered,
-                            evidence_count=result.evidence_count, method=params.method, params=params.as_json(), computed_at=now))
-    Mastery.objects.bulk_create(
-        rows, batch_size=500, update_conflicts=True, unique_fields=["student", "competency"],
-        update_fields=["value", "is_mastered", "evidence_count", "method", "params", "computed_at"],
-    )
+            changed[pair[0]].add(pair[1])
+        rows.append(stored_row(pair, result, params, old, last_day.get(pair), now))
+    Mastery.objects.bulk_create(rows, batch_size=500, update_conflicts=True, unique_fields=["student", "competency"],
+                                update_fields=list(STORED))
     _announce(changed)
     return dict(changed)
+
+
+# The columns a recomputation writes (never the override's): the computed result and the effective state.
+STORED = ("value", "is_mastered", "evidence_count", "method", "params", "computed_at", "effective_value",
+          "effective_mastered", "mastered_on")
+
+
+def stored_row(pair: tuple[int, int], result: mastery.Result, params: mastery.Params, old: Mastery | None,
+               last_day: date | None, now) -> Mastery:
+    """The Mastery row to upsert for one pair: the computed result, and the effective state from the stored override
+    (old row) through mastery.effective and mastery.mastered_since (a computed mastery is reached on its newest
+    result's date)."""
+    override = old.override_value if old is not None else None
+    value, mastered = mastery.effective(result.value, result.is_mastered, override, params.threshold)
+    since = mastery.mastered_since(bool(old and old.effective_mastered), old.mastered_on if old else None, mastered,
+                                   last_day or timezone.localdate(now))
+    return Mastery(student_id=pair[0], competency_id=pair[1], value=result.value, is_mastered=result.is_mastered,
+                   evidence_count=result.evidence_count, method=params.method, params=params.as_json(), computed_at=now,
+                   effective_value=value, effective_mastered=mastered, mastered_on=since)
 
 
 def _announce(changed: dict[int, set[int]]) -> None:
@@ -153,12 +166,11 @@ def _announce(changed: dict[int, set[int]]) -> None:
     pairs = [(s, c) for s, ids in changed.items() for c in ids]
 
     def send():
-        mastered = set(Mastery.objects.filter(student_id__in=changed, competency_id__in={c for _s, c in pairs}, is_mastered=True)
-                       .values_list("student_id", "competency_id"))
+        mastered = Mastery.objects.filter(student_id__in=changed, competency_id__in={c for _s, c in pairs}).mastered_ids()
         in_bulk = len(changed) > 1
         for student_id, ids in changed.items():
             mastery_changed.send(sender=Mastery, student_id=student_id, competency_ids=sorted(ids),
-                                 mastered_ids=sorted(c for c in ids if (student_id, c) in mastered), in_bulk=in_bulk)
+                                 mastered_ids=sorted(ids & mastered.get(student_id, set())), in_bulk=in_bulk)
         if in_bulk:
             mastery_changed_in_bulk.send(sender=Mastery, student_ids=sorted(changed))
 
@@ -193,13 +205,24 @@ def override_mastery(*, student: Student, competency: Competency, value: Decimal
     if row is None:
         recompute_mastery(pairs=[(student.pk, competency.pk)])
         row = Mastery.objects.select_for_update().get(student=student, competency=competency)
+    was_mastered = row.effective_mastered
     row.override_value = value
     row.override_reason = reason.strip() if value is not None else ""
     row.overridden_by = overridden_by if value is not None else None
+    row.effective_value, row.effective_mastered = mastery.effective(
+        row.value, row.is_mastered, value, Decimal(row.params.get("threshold", info.threshold)))
+    reached = timezone.localdate() if value is not None else _newest_result_day(student, competency)
+    row.mastered_on = mastery.mastered_since(was_mastered, row.mastered_on, row.effective_mastered, reached)
     row._history_user = overridden_by
     row.save()
     _announce({student.pk: {competency.pk}})
     return row
+
+
+def _newest_result_day(student: Student, competency: Competency) -> date:
+    day = (Evidence.objects.filter(student=student, competency=competency).order_by("-observed_on")
+           .values_list("observed_on", flat=True).first())
+    return day or timezone.localdate()
 
 
 # --- frameworks -----------------------------------------------------------------

@@ -84,7 +84,7 @@ def test_override_with_reason_is_kept_in_history(student, teacher, competencies)
         services.override_mastery(student=student, competency=competencies[0], value=D(3), reason=" ", overridden_by=teacher)
     row = services.override_mastery(student=student, competency=competencies[0], value=D(3),
                                     reason="Showed it clearly in a conference", overridden_by=teacher)
-    assert (row.effective_value, row.effective_is_mastered, row.value) == (D(3), True, D("2.00"))
+    assert (row.effective_value, row.effective_mastered, row.mastered_on, row.value) == (D(3), True, timezone.localdate(), D("2.00"))
     latest = row.history.order_by("-history_date").first()
     assert (latest.override_reason, latest.history_user) == ("Showed it clearly in a conference", teacher)
     record(student, competencies[:1], 1, teacher)  # new evidence keeps the teacher's judgement
