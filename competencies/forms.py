@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,15 @@ from .models import Evidence
 from .services import Entry
 
 LEVEL_ERROR = _("Choose one of the levels on the scale.")
+
+
+def add_refusal(form: forms.Form, error: ValidationError, fields: dict[str, str]) -> None:
+    """A service's refusal shown at the field it is about: each error's code names the part (services._check_result),
+    `fields` maps it to the form's field, formatted with the error's params (bulk: "level_{student}"); else on top."""
+    for item in error.error_list:
+        name = fields.get(item.code or "")
+        name = name.format(**(item.params or {})) if name else None
+        form.add_error(name if name in form.fields else None, item)
 
 
 def level_choices(levels: list[tuple[int, str]], blank: str | None = None) -> list[tuple[str, str]]:

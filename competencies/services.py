@@ -6,8 +6,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,16 +40,50 @@ class Entry:
 # --- evidence -----------------------------------------------------------------
 
 
-def _check_result(*, competency: Competency, score: Decimal, observed_on: date, levels: Sequence[tuple[int, str]]) -> None:
+def _check_result(*, competency: Competency, score, observed_on, levels: Sequence[tuple[int, str]], student: Student | None = None,
+                  ) -> Decimal:
+    """The level as a Decimal, if the result may be written: a current competency, a level of its framework's scale
+    (a number, one of the scale's levels), a date not ahead. Otherwise ValidationError, each refusal with the part it
+    is about as its code ("competencies", "score", "observed_on") so a form shows it at its field; in a bulk entry
+    params["student"] names the student's id."""
     if competency.is_retired:
-        raise ValidationError(_("%(code)s is no longer part of its framework.") % {"code": competency.short_code or competency.pk})
-    values = [value for value, _label in levels]
-    if not values or not min(values) <= score <= max(values):
-        raise ValidationError(
-            _("The level must be on the scale, from %(low)s to %(high)s.") % {"low": min(values, default=0), "high": max(values, default=0)}
-        )
-    if observed_on > timezone.localdate():
-        raise ValidationError(_("The date cannot be in the future."))
+        raise ValidationError(_("%(code)s is no longer part of its framework.") % {"code": competency.short_code or competency.pk},
+                              code="competencies")
+    errors = []
+    level = level_of(score, levels)
+    if level is None:
+        values = [value for value, _label in levels]
+        number = _number(score)
+        if number is None or not values or not min(values) <= number <= max(values):
+            message = _("The level must be on the scale, from %(low)s to %(high)s.") % {
+                "low": min(values, default=0), "high": max(values, default=0)}
+        else:
+            message = _("The level must be one of the levels on the scale: %(levels)s.") % {"levels": ", ".join(map(str, values))}
+        errors.append(ValidationError(message, code="score", params={"student": student.pk if student else None}))
+    if not isinstance(observed_on, date) or isinstance(observed_on, datetime):
+        errors.append(ValidationError(_("Enter the date of the result."), code="observed_on"))
+    elif observed_on > timezone.localdate():
+        errors.append(ValidationError(_("The date cannot be in the future."), code="observed_on"))
+    if errors:
+        raise ValidationError(errors)
+    return level
+
+
+def _number(value) -> Decimal | None:
+    """A finite Decimal from a Decimal, an int or numeric text; None for anything else (a bool, a float's noise, NaN)."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        return None
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def level_of(score, levels: Sequence[tuple[int, str]]) -> Decimal | None:
+    """The score as one of the scale's levels, or None when it is not one (off the scale, between levels, not a number)."""
+    number = _number(score)
+    return number if number is not None and number in {Decimal(value) for value, _label in levels} else None
 
 
 @transaction.atomic
@@ -64,7 +98,7 @@ def record_evidence(
     """
     info = scale_info({c.framework_id for c in competencies})
     for competency in competencies:
-        _check_result(competency=competency, score=score, observed_on=observed_on, levels=info[competency.framework_id].levels)
+        score = _check_result(competency=competency, score=score, observed_on=observed_on, levels=info[competency.framework_id].levels)
     rows = Evidence.objects.bulk_create(
         Evidence(student=student, competency=competency, score=score, observed_on=observed_on, kind=kind,
                  demonstration=demonstration, accommodations=sorted(set(accommodations)), note=note, recorded_by=recorded_by)
@@ -90,9 +124,10 @@ def record_section_evidence(
         raise ValidationError(_("Results can only be recorded for students in this class."))
     if not entries:
         raise ValidationError(_("Enter a level for at least one student."))
+    if len({entry.student.pk for entry in entries}) != len(entries):
+        raise ValidationError(_("Each student can have only one result in one entry."))
     levels = scale_info({competency.framework_id})[competency.framework_id].levels
-    for entry in entries:
-        _check_result(competency=competency, score=entry.score, observed_on=observed_on, levels=levels)
+    entries = _checked_entries(competency, entries, observed_on, levels)
     rows = Evidence.objects.bulk_create(
         Evidence(student=entry.student, competency=competency, score=entry.score, observed_on=observed_on, kind=kind,
                  demonstration=entry.demonstration, accommodations=sorted(set(entry.accommodations)), recorded_by=recorded_by)
@@ -100,6 +135,21 @@ def record_section_evidence(
     )
     recompute_mastery(pairs=[(entry.student.pk, competency.pk) for entry in entries])
     return rows
+
+
+def _checked_entries(competency: Competency, entries: Sequence[Entry], observed_on: date, levels) -> list[Entry]:
+    """Every entry checked (all refusals together, each naming its student), the levels as Decimals."""
+    checked, errors = [], []
+    for entry in entries:
+        try:
+            level = _check_result(competency=competency, score=entry.score, observed_on=observed_on, levels=levels, student=entry.student)
+        except ValidationError as error:
+            errors += [e for e in error.error_list if e.code != "observed_on" or not any(o.code == "observed_on" for o in errors)]
+        else:
+            checked.append(Entry(entry.student, level, entry.demonstration, entry.accommodations))
+    if errors:
+        raise ValidationError(errors)
+    return checked
 
 
 # --- mastery ------------------------------------------------------------------
@@ -198,9 +248,9 @@ def override_mastery(*, student: Student, competency: Competency, value: Decimal
     """
     info = scale_info({competency.framework_id})[competency.framework_id]
     if value is not None:
-        _check_result(competency=competency, score=value, observed_on=timezone.localdate(), levels=info.levels)
+        value = _check_result(competency=competency, score=value, observed_on=timezone.localdate(), levels=info.levels)
         if not reason.strip():
-            raise ValidationError(_("Say why you are changing the level, so the family and the team can see it."))
+            raise ValidationError(_("Say why you are changing the level, so the family and the team can see it."), code="reason")
     row = Mastery.objects.select_for_update().filter(student=student, competency=competency).first()
     if row is None:
         recompute_mastery(pairs=[(student.pk, competency.pk)])

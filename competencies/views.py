@@ -66,7 +66,7 @@ def evidence_new(request: HttpRequest, student: Student) -> HttpResponse:
                 note=data["note"], recorded_by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            forms.add_refusal(form, error, {"score": "level", "observed_on": "observed_on", "competencies": "competencies"})
         else:
             messages.success(request, _("The result was saved and mastery is up to date."))
             return redirect("competencies:student-progress", student_id=student.uuid)
@@ -87,7 +87,7 @@ def mastery_override(request: HttpRequest, student: Student, competency_id: int)
             services.override_mastery(student=student, competency=competency, value=form.cleaned_data["level"],
                                       reason=form.cleaned_data["reason"], overridden_by=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            forms.add_refusal(form, error, {"score": "level", "reason": "reason"})
         else:
             messages.success(request, _("The level shown was updated."))
             return redirect("competencies:student-competency", student_id=student.uuid, competency_id=competency.pk)
@@ -153,7 +153,7 @@ def section_evidence(request: HttpRequest, section_id: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"], recorded_by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            forms.add_refusal(form, error, {"score": "level_{student}", "observed_on": "observed_on"})
         else:
             messages.success(request, _("Saved %(n)d results. The grid shows the new mastery.") % {"n": len(rows)})
             return redirect("competencies:section-grid", section_id=section.pk)
