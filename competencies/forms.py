@@ -84,6 +84,31 @@ class OverrideForm(forms.Form):
         return data
 
 
+REASON_REQUIRED = _("Say why, so the family and the team can see it.")
+
+
+class EvidenceCorrectionForm(forms.Form):
+    """Correct one result's level, date or note; the reason is kept with the version before."""
+
+    level = forms.TypedChoiceField(label=_("Level reached"), coerce=Decimal, error_messages={"invalid_choice": LEVEL_ERROR})
+    observed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Why are you correcting it?"), max_length=300, error_messages={"required": REASON_REQUIRED})
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = level_choices(levels)
+
+    def clean_observed_on(self):
+        return _not_in_future(self.cleaned_data.get("observed_on"))
+
+
+class EvidenceVoidForm(forms.Form):
+    """Remove one result recorded by mistake; the reason is kept and shown with it."""
+
+    reason = forms.CharField(label=_("Why are you removing it?"), max_length=300, error_messages={"required": REASON_REQUIRED})
+
+
 class BulkEvidenceForm(forms.Form):
     """One assessment for a whole class on one competency: a level per student, blank to skip."""
 

@@ -135,8 +135,16 @@ class SectionCompetency(models.Model):
         constraints = [models.UniqueConstraint(fields=["section", "competency"], name="one_link_per_section_competency")]
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def current(self) -> EvidenceQuerySet:
+        """The results that count (mastery, charts, offers): every one not voided. A voided result stays, with its
+        reason, in the row, its history and the family's record export."""
+        return self.filter(voided_at__isnull=True)
+
+
 class Evidence(models.Model):
-    """One result of a student on one competency."""
+    """One result of a student on one competency. Corrected or voided with a reason, never deleted: each version is
+    kept in its history (who, when, what, why: history_change_reason)."""
 
     class Kind(models.TextChoices):
         QUIZ = "quiz", _("Quiz")
@@ -176,6 +184,14 @@ class Evidence(models.Model):
     note = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    void_reason = models.CharField(max_length=300, blank=True)
+
+    objects = EvidenceQuerySet.as_manager()
+    # why each correction or removal was made, as long as the form lets people say it
+    history = HistoricalRecords(history_change_reason_field=models.CharField(max_length=300, null=True))
 
     class Meta:
         ordering = ["observed_on", "pk"]
@@ -184,6 +200,10 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} {self.competency_id} {self.score} on {self.observed_on}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
 
     def accommodation_labels(self) -> list[str]:
         labels = dict(self.Accommodation.choices)

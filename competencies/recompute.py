@@ -20,7 +20,9 @@
   values_list().iterator(), and written with one bulk upsert. So does a decaying weight that is not whole hundredths
   (the model allows only those).
 
-Teacher overrides are columns the upsert never touches. Like every other write of mastery, the changed pairs are
+Voided evidence does not count (Evidence.objects.current()). Teacher overrides are columns the upsert never touches; the
+effective state (override over computed) and the day it was reached are written with the result (mastery.effective,
+mastery.mastered_since, said once more in SQL in _in_sql). Like every other write of mastery, the changed pairs are
 announced with mastery_changed after commit (services._announce).
 """
 
@@ -50,7 +52,7 @@ SHORT = 6  # decaying average: up to 6 results, the exact sum fits in bigint (sc
 def recompute_frameworks(*, framework_id: int | None = None, student_ids: Sequence[int] | None = None,
                          chunk: int = 1000) -> tuple[int, dict[int, set[int]]]:
     """Recompute every (student, competency) pair with evidence, per framework; returns (pairs, changed)."""
-    evidence = Evidence.objects.all()
+    evidence = Evidence.objects.current()
     if framework_id is not None:
         evidence = evidence.filter(competency__framework_id=framework_id)
     framework_ids = set(evidence.values_list("competency__framework_id", flat=True).distinct().order_by())
@@ -80,7 +82,7 @@ def set_based(params: mastery.Params) -> bool:
 
 def _scores(framework_id: int, student_ids: Sequence[int] | None) -> tuple[str, tuple]:
     """The framework's evidence as SQL: student, competency, id, date and score in whole hundredths."""
-    rows = Evidence.objects.filter(competency__framework_id=framework_id)
+    rows = Evidence.objects.current().filter(competency__framework_id=framework_id)
     if student_ids is not None:
         rows = rows.filter(student_id__in=list(student_ids))
     sql, params = rows.order_by().values_list("student_id", "competency_id", "id", "observed_on", "score").query.sql_with_params()
@@ -249,7 +251,7 @@ def _in_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | Non
 
 
 def _in_python(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | None, chunk: int) -> tuple[int, dict[int, set[int]]]:
-    evidence = Evidence.objects.filter(competency__framework_id=framework_id)
+    evidence = Evidence.objects.current().filter(competency__framework_id=framework_id)
     if student_ids is not None:
         evidence = evidence.filter(student_id__in=list(student_ids))
     students = list(evidence.values_list("student_id", flat=True).distinct().order_by("student_id"))
@@ -266,7 +268,7 @@ def _python_batch(framework_id: int, info: ScaleInfo, student_ids: list[int]) ->
     from .services import _announce, stored_row
 
     params, params_json, now = info.params, info.params.as_json(), timezone.now()
-    rows = (Evidence.objects.filter(competency__framework_id=framework_id, student_id__in=student_ids)
+    rows = (Evidence.objects.current().filter(competency__framework_id=framework_id, student_id__in=student_ids)
             .order_by("student_id", "competency_id", "observed_on", "pk").values_list("student_id", "competency_id", "score", "observed_on"))
     before = {(m.student_id, m.competency_id): m for m in Mastery.objects.filter(
         competency__framework_id=framework_id, student_id__in=student_ids).only(

@@ -244,8 +244,21 @@ def competency_for_student(student: Student, competency_id: int) -> Competency |
     return (candidates.filter(pk__in=linked.values("competency_id")) | candidates.filter(evidence__student=student)).distinct().first()
 
 
-def evidence_for(student: Student, competency: Competency) -> list[Evidence]:
-    return list(Evidence.objects.filter(student=student, competency=competency).select_related("recorded_by").order_by("observed_on", "pk"))
+def evidence_for(student: Student, competency: Competency) -> tuple[list[Evidence], list[Evidence]]:
+    """The student's results on the competency, oldest first: those that count, and those removed (with who removed
+    them), in one query."""
+    rows = list(Evidence.objects.filter(student=student, competency=competency).select_related("recorded_by", "voided_by")
+                .order_by("observed_on", "pk"))
+    return [e for e in rows if not e.is_void], [e for e in rows if e.is_void]
+
+
+def evidence_of(student: Student, evidence_id: int) -> Evidence | None:
+    """One result of the student that still counts (not removed), with its competency and who recorded it."""
+    evidence = (Evidence.objects.current().filter(student=student, pk=evidence_id)
+                .select_related("competency__framework", "recorded_by").first())
+    if evidence is not None:
+        evidence.student = student
+    return evidence
 
 
 def student_competencies(student: Student) -> QuerySet[Competency]:
@@ -258,4 +271,4 @@ def student_competencies(student: Student) -> QuerySet[Competency]:
 
 
 def student_evidence_rows(student: Student) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(student=student).select_related("competency", "recorded_by").order_by("observed_on", "pk")
+    return Evidence.objects.current().filter(student=student).select_related("competency", "recorded_by").order_by("observed_on", "pk")

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from simple_history.utils import bulk_create_with_history
+
 from accounts.models import User
 from roster.models import Section, Student
 
@@ -49,6 +51,10 @@ def _check_result(*, competency: Competency, score, observed_on, levels: Sequenc
     if competency.is_retired:
         raise ValidationError(_("%(code)s is no longer part of its framework.") % {"code": competency.short_code or competency.pk},
                               code="competencies")
+    return _check_level_and_day(score=score, observed_on=observed_on, levels=levels, student=student)
+
+
+def _check_level_and_day(*, score, observed_on, levels: Sequence[tuple[int, str]], student: Student | None = None) -> Decimal:
     errors = []
     level = level_of(score, levels)
     if level is None:
@@ -99,10 +105,10 @@ def record_evidence(
     info = scale_info({c.framework_id for c in competencies})
     for competency in competencies:
         score = _check_result(competency=competency, score=score, observed_on=observed_on, levels=info[competency.framework_id].levels)
-    rows = Evidence.objects.bulk_create(
-        Evidence(student=student, competency=competency, score=score, observed_on=observed_on, kind=kind,
-                 demonstration=demonstration, accommodations=sorted(set(accommodations)), note=note, recorded_by=recorded_by)
-        for competency in competencies
+    rows = bulk_create_with_history(
+        [Evidence(student=student, competency=competency, score=score, observed_on=observed_on, kind=kind,
+                  demonstration=demonstration, accommodations=sorted(set(accommodations)), note=note, recorded_by=recorded_by)
+         for competency in competencies], Evidence, default_user=recorded_by,
     )
     recompute_mastery(pairs=[(student.pk, c.pk) for c in competencies])
     return rows
@@ -128,10 +134,10 @@ def record_section_evidence(
         raise ValidationError(_("Each student can have only one result in one entry."))
     levels = scale_info({competency.framework_id})[competency.framework_id].levels
     entries = _checked_entries(competency, entries, observed_on, levels)
-    rows = Evidence.objects.bulk_create(
-        Evidence(student=entry.student, competency=competency, score=entry.score, observed_on=observed_on, kind=kind,
-                 demonstration=entry.demonstration, accommodations=sorted(set(entry.accommodations)), recorded_by=recorded_by)
-        for entry in entries
+    rows = bulk_create_with_history(
+        [Evidence(student=entry.student, competency=competency, score=entry.score, observed_on=observed_on, kind=kind,
+                  demonstration=entry.demonstration, accommodations=sorted(set(entry.accommodations)), recorded_by=recorded_by)
+         for entry in entries], Evidence, default_user=recorded_by,
     )
     recompute_mastery(pairs=[(entry.student.pk, competency.pk) for entry in entries])
     return rows
@@ -152,6 +158,58 @@ def _checked_entries(competency: Competency, entries: Sequence[Entry], observed_
     return checked
 
 
+@transaction.atomic
+def correct_evidence(*, evidence: Evidence, corrected_by: User, reason: str, score=None, observed_on: date | None = None,
+                     note: str | None = None) -> Evidence:
+    """Correct a result's level, date or note (None: unchanged), saying why.
+
+    - who may (the person who recorded it, the student's case manager) is the caller's check:
+      competencies.correct_evidence in roster/access.py
+    - the same rules as when it was recorded (a level of the scale, a date not ahead); a removed result cannot be
+      corrected; something must change
+    - the version before stays in the history (who, when, what, why); the pair's mastery is recomputed
+    """
+    row = _locked(evidence, reason)
+    levels = scale_info({row.competency.framework_id})[row.competency.framework_id].levels
+    new_score = _check_level_and_day(score=row.score if score is None else score,
+                                     observed_on=row.observed_on if observed_on is None else observed_on, levels=levels)
+    new_day = row.observed_on if observed_on is None else observed_on
+    new_note = row.note if note is None else note.strip()[:300]
+    if (new_score, new_day, new_note) == (row.score, row.observed_on, row.note):
+        raise ValidationError(_("Nothing was changed: correct the level, the date or the note."))
+    row.score, row.observed_on, row.note, row.corrected_at = new_score, new_day, new_note, timezone.now()
+    _save_with_reason(row, corrected_by, reason)
+    return row
+
+
+@transaction.atomic
+def void_evidence(*, evidence: Evidence, voided_by: User, reason: str) -> Evidence:
+    """Remove a result recorded by mistake, saying why: it no longer counts (mastery, charts, offers) but stays, with
+    who, when and why, in its row, its history and the family's record export; the pair's mastery is recomputed."""
+    row = _locked(evidence, reason)
+    row.voided_at, row.voided_by, row.void_reason = timezone.now(), voided_by, reason.strip()[:300]
+    _save_with_reason(row, voided_by, reason)
+    return row
+
+
+def _locked(evidence: Evidence, reason: str) -> Evidence:
+    """The result, locked, if it may still change: not removed already, and a reason given."""
+    row = Evidence.objects.select_for_update(of=("self",)).select_related("competency").get(pk=evidence.pk)
+    if row.voided_at is not None:
+        raise ValidationError(_("This result was removed already; it no longer counts."))
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why, so the family and the team can see it."), code="reason")
+    if not row.history.exists():  # recorded before results had a history: keep the original as its first version
+        Evidence.history.bulk_history_create([row], default_user=row.recorded_by, default_date=row.recorded_at)
+    return row
+
+
+def _save_with_reason(row: Evidence, by: User, reason: str) -> None:
+    row._history_user, row._change_reason = by, reason.strip()[:300]
+    row.save()
+    recompute_mastery(pairs=[(row.student_id, row.competency_id)])
+
+
 # --- mastery ------------------------------------------------------------------
 
 
@@ -170,7 +228,7 @@ def recompute_mastery(*, pairs: Iterable[tuple[int, int]]) -> dict[int, set[int]
     frameworks = dict(Competency.objects.filter(pk__in=competency_ids).values_list("pk", "framework_id"))
     info = scale_info(set(frameworks.values()))
     scores, last_day = defaultdict(list), {}
-    evidence = Evidence.objects.filter(student_id__in=student_ids, competency_id__in=competency_ids).order_by("observed_on", "pk")
+    evidence = Evidence.objects.current().filter(student_id__in=student_ids, competency_id__in=competency_ids).order_by("observed_on", "pk")
     for student_id, competency_id, day, score in evidence.values_list("student_id", "competency_id", "observed_on", "score"):
         if (student_id, competency_id) in pairs:
             scores[student_id, competency_id].append(score)
@@ -270,7 +328,7 @@ def override_mastery(*, student: Student, competency: Competency, value: Decimal
 
 
 def _newest_result_day(student: Student, competency: Competency) -> date:
-    day = (Evidence.objects.filter(student=student, competency=competency).order_by("-observed_on")
+    day = (Evidence.objects.current().filter(student=student, competency=competency).order_by("-observed_on")
            .values_list("observed_on", flat=True).first())
     return day or timezone.localdate()
 

@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from competencies.models import Evidence, Mastery
+from competencies.services import void_evidence
 from family_portal.models import Highlight, HighlightNotice
 from iep.models import IEPPlan, ProgressPoint, ProgressReport, ProgressReportCopy
 from paths.models import LearningSession
@@ -34,6 +35,8 @@ def maya_everywhere(maya, demo) -> Student:
     highlight = Highlight.objects.filter(student=maya).first()
     HighlightNotice.objects.get_or_create(highlight=highlight, guardian=demo["parent@demo.test"])
     ProgressPoint.objects.filter(goal__plan__student=maya).first().evidence.add(Evidence.objects.filter(student=maya).first())
+    removed = Evidence.objects.filter(student=maya).order_by("pk").last()  # a removed result, with its history
+    void_evidence(evidence=removed, voided_by=removed.recorded_by, reason="Recorded for the wrong student")
     session = LearningSession.objects.first()
     session.students.add(maya)
     Departure.objects.create(student=maya, departed_on=timezone.localdate())
