@@ -108,5 +108,5 @@ class EvidenceAdmin(StudentRecordAdmin):
 
 @admin.register(Mastery)
 class MasteryAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
-    list_display = ["student", "competency", "value", "is_mastered", "method", "override_value"]
+    list_display = ["student", "competency", "value", "is_mastered", "method", "override_value", "effective_mastered", "mastered_on"]
     raw_id_fields = ["student", "competency", "overridden_by"]

@@ -199,7 +199,8 @@ def _in_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | Non
     table = Mastery._meta.db_table
     postgres = connection.vendor == "postgresql"
     cfg = ("SELECT CAST(%s AS jsonb) AS params, CAST(%s AS varchar) AS method, CAST(%s AS timestamptz) AS now, "
-           "CAST(%s AS numeric) AS threshold" if postgres else "SELECT %s AS params, %s AS method, %s AS now, %s AS threshold")
+           "CAST(%s AS numeric) AS threshold" if postgres
+           else "SELECT %s AS params, %s AS method, %s AS now, CAST(%s AS NUMERIC) AS threshold")
     # mastery.effective and mastery.mastered_since, in SQL: the override (kept) over the computed result; the day a
     # mastered state began is kept while it lasts, the newest result's date when it begins.
     effective_mastered = "(CASE WHEN m.override_value IS NULL THEN n.mastered ELSE m.override_value >= cfg.threshold END)"
