@@ -92,6 +92,9 @@ class StudentRoute:
     # Who may act, subject by subject, when it differs (a rule about a row, such as who recorded a result).
     allowed_on: dict[str, set[str]] | None = None
 
+    def allowed_for(self, subject: str) -> set[str]:
+        return self.allowed_on.get(subject, self.allowed) if self.allowed_on else self.allowed
+
 
 @dataclass(frozen=True)
 class Route:
