@@ -90,11 +90,23 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(StudentRecordAdmin):
+    """Read only: evidence is written through competencies.services (checked against the scale, mastery recomputed),
+    and corrected or voided from the student's pages, with a reason kept in its history."""
+
     list_display = ["student", "competency", "score", "observed_on", "kind", "demonstration"]
     raw_id_fields = ["student", "competency", "recorded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Mastery)
 class MasteryAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
-    list_display = ["student", "competency", "value", "is_mastered", "method", "override_value"]
+    list_display = ["student", "competency", "value", "is_mastered", "method", "override_value", "effective_mastered", "mastered_on"]
     raw_id_fields = ["student", "competency", "overridden_by"]

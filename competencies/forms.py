@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,15 @@ from .models import Evidence
 from .services import Entry
 
 LEVEL_ERROR = _("Choose one of the levels on the scale.")
+
+
+def add_refusal(form: forms.Form, error: ValidationError, fields: dict[str, str]) -> None:
+    """A service's refusal shown at the field it is about: each error's code names the part (services._check_result),
+    `fields` maps it to the form's field, formatted with the error's params (bulk: "level_{student}"); else on top."""
+    for item in error.error_list:
+        name = fields.get(item.code or "")
+        name = name.format(**(item.params or {})) if name else None
+        form.add_error(name if name in form.fields else None, item)
 
 
 def level_choices(levels: list[tuple[int, str]], blank: str | None = None) -> list[tuple[str, str]]:
@@ -72,6 +82,31 @@ class OverrideForm(forms.Form):
         if data.get("level") is not None and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why you are changing the level, so the family and the team can see it."))
         return data
+
+
+REASON_REQUIRED = _("Say why, so the family and the team can see it.")
+
+
+class EvidenceCorrectionForm(forms.Form):
+    """Correct one result's level, date or note; the reason is kept with the version before."""
+
+    level = forms.TypedChoiceField(label=_("Level reached"), coerce=Decimal, error_messages={"invalid_choice": LEVEL_ERROR})
+    observed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Why are you correcting it?"), max_length=300, error_messages={"required": REASON_REQUIRED})
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = level_choices(levels)
+
+    def clean_observed_on(self):
+        return _not_in_future(self.cleaned_data.get("observed_on"))
+
+
+class EvidenceVoidForm(forms.Form):
+    """Remove one result recorded by mistake; the reason is kept and shown with it."""
+
+    reason = forms.CharField(label=_("Why are you removing it?"), max_length=300, error_messages={"required": REASON_REQUIRED})
 
 
 class BulkEvidenceForm(forms.Form):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import date
 from decimal import MAX_PREC, ROUND_HALF_UP, Decimal, localcontext
 
 from django.utils.translation import gettext as _
@@ -153,6 +154,23 @@ def compute(scores: Sequence[Decimal], params: Params) -> Result:
         POWER_LAW: lambda: power_law(scores, params.scale_min, params.scale_max),
     }[params.method]()
     return Result(value=value, is_mastered=value >= params.threshold, evidence_count=len(scores), at_mastery_count=at_mastery)
+
+
+def effective(value: Decimal | None, is_mastered: bool, override: Decimal | None, threshold: Decimal) -> tuple[Decimal | None, bool]:
+    """What every page shows: a teacher's override (mastered when it reaches the threshold), else the computed result.
+    Stored in Mastery.effective_value / effective_mastered by every write (recompute.py says it in SQL too)."""
+    if override is None:
+        return value, is_mastered
+    return override, override >= threshold
+
+
+def mastered_since(was_mastered: bool, since: date | None, is_mastered: bool, reached_on: date) -> date | None:
+    """The day the effective state was first reached (Mastery.mastered_on): kept while it stays mastered, `reached_on`
+    when it becomes mastered (the date of the newest result the computation stands on, or the day of a teacher's
+    override), None when it is not mastered."""
+    if not is_mastered:
+        return None
+    return since if was_mastered and since is not None else reached_on
 
 
 def level_for(value: Decimal | None, levels: Sequence[tuple[int, str]]) -> tuple[int, str] | None:

@@ -1,3 +1,6 @@
+from __future__ import annotations
+
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
@@ -132,8 +135,16 @@ class SectionCompetency(models.Model):
         constraints = [models.UniqueConstraint(fields=["section", "competency"], name="one_link_per_section_competency")]
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def current(self) -> EvidenceQuerySet:
+        """The results that count (mastery, charts, offers): every one not voided. A voided result stays, with its
+        reason, in the row, its history and the family's record export."""
+        return self.filter(voided_at__isnull=True)
+
+
 class Evidence(models.Model):
-    """One result of a student on one competency."""
+    """One result of a student on one competency. Corrected or voided with a reason, never deleted: each version is
+    kept in its history (who, when, what, why: history_change_reason)."""
 
     class Kind(models.TextChoices):
         QUIZ = "quiz", _("Quiz")
@@ -173,6 +184,14 @@ class Evidence(models.Model):
     note = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    void_reason = models.CharField(max_length=300, blank=True)
+
+    objects = EvidenceQuerySet.as_manager()
+    # why each correction or removal was made, as long as the form lets people say it
+    history = HistoricalRecords(history_change_reason_field=models.CharField(max_length=300, null=True))
 
     class Meta:
         ordering = ["observed_on", "pk"]
@@ -182,13 +201,33 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return f"{self.student_id} {self.competency_id} {self.score} on {self.observed_on}"
 
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
     def accommodation_labels(self) -> list[str]:
         labels = dict(self.Accommodation.choices)
         return [str(labels.get(key, key)) for key in self.accommodations]
 
 
+class MasteryQuerySet(models.QuerySet):
+    """THE reader of effective mastery: every page, path and signal asks these, never the computed columns."""
+
+    def mastered(self) -> MasteryQuerySet:
+        """Rows whose effective state (the computed one, or a teacher's override) is mastered."""
+        return self.filter(effective_mastered=True)
+
+    def mastered_ids(self) -> dict[int, set[int]]:
+        """{student id: ids of the competencies they have mastered}, over the rows of this queryset (one query)."""
+        found: dict[int, set[int]] = defaultdict(set)
+        for student_id, competency_id in self.mastered().values_list("student_id", "competency_id"):
+            found[student_id].add(competency_id)
+        return found
+
+
 class Mastery(models.Model):
-    """The stored mastery of one student on one competency, with how it was computed."""
+    """The stored mastery of one student on one competency: how it was computed, a teacher's override, and the
+    effective state every page reads (kept by every write: competencies.services and competencies.recompute)."""
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="masteries")
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="masteries")
@@ -201,29 +240,28 @@ class Mastery(models.Model):
     override_value = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     override_reason = models.CharField(max_length=300, blank=True)
     overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # mastery.effective(value, is_mastered, override_value, threshold), stored
+    effective_value = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    effective_mastered = models.BooleanField(default=False)
+    mastered_on = models.DateField(null=True, blank=True, help_text=_("The day the effective state was first reached"))
 
+    objects = MasteryQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "masteries"
-        constraints = [models.UniqueConstraint(fields=["student", "competency"], name="one_mastery_per_student_competency")]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "competency"], name="one_mastery_per_student_competency"),
+            models.CheckConstraint(condition=Q(effective_mastered=False, mastered_on__isnull=True) | Q(effective_mastered=True, mastered_on__isnull=False),
+                                   name="mastered_on_iff_mastered"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.student_id} {self.competency_id} {self.effective_value}"
 
     @property
-    def effective_value(self) -> Decimal | None:
-        return self.override_value if self.override_value is not None else self.value
-
-    @property
     def is_overridden(self) -> bool:
         return self.override_value is not None
-
-    @property
-    def effective_is_mastered(self) -> bool:
-        if self.override_value is None:
-            return self.is_mastered
-        return self.override_value >= Decimal(self.params.get("threshold", "0"))
 
 
 class ImportJob(models.Model):

@@ -20,7 +20,9 @@
   values_list().iterator(), and written with one bulk upsert. So does a decaying weight that is not whole hundredths
   (the model allows only those).
 
-Teacher overrides are columns the upsert never touches. Like every other write of mastery, the changed pairs are
+Voided evidence does not count (Evidence.objects.current()). Teacher overrides are columns the upsert never touches; the
+effective state (override over computed) and the day it was reached are written with the result (mastery.effective,
+mastery.mastered_since, said once more in SQL in _in_sql). Like every other write of mastery, the changed pairs are
 announced with mastery_changed after commit (services._announce).
 """
 
@@ -40,17 +42,17 @@ from django.utils import timezone
 from . import mastery
 from .models import Evidence, Mastery
 from .selectors import ScaleInfo, scale_info
+from .services import STORED
 
 SQL_METHODS = frozenset({mastery.LATEST, mastery.HIGHEST, mastery.AVERAGE, mastery.N_TIMES_AT_MASTERY})
 SEQUENCE_METHODS = frozenset({mastery.DECAYING_AVERAGE, mastery.POWER_LAW})  # set-based on PostgreSQL only
 SHORT = 6  # decaying average: up to 6 results, the exact sum fits in bigint (scores below 100: < 6 * 10^16)
-UPDATED = ("value", "is_mastered", "evidence_count", "method", "params", "computed_at")
 
 
 def recompute_frameworks(*, framework_id: int | None = None, student_ids: Sequence[int] | None = None,
                          chunk: int = 1000) -> tuple[int, dict[int, set[int]]]:
     """Recompute every (student, competency) pair with evidence, per framework; returns (pairs, changed)."""
-    evidence = Evidence.objects.all()
+    evidence = Evidence.objects.current()
     if framework_id is not None:
         evidence = evidence.filter(competency__framework_id=framework_id)
     framework_ids = set(evidence.values_list("competency__framework_id", flat=True).distinct().order_by())
@@ -80,7 +82,7 @@ def set_based(params: mastery.Params) -> bool:
 
 def _scores(framework_id: int, student_ids: Sequence[int] | None) -> tuple[str, tuple]:
     """The framework's evidence as SQL: student, competency, id, date and score in whole hundredths."""
-    rows = Evidence.objects.filter(competency__framework_id=framework_id)
+    rows = Evidence.objects.current().filter(competency__framework_id=framework_id)
     if student_ids is not None:
         rows = rows.filter(student_id__in=list(student_ids))
     sql, params = rows.order_by().values_list("student_id", "competency_id", "id", "observed_on", "score").query.sql_with_params()
@@ -88,7 +90,8 @@ def _scores(framework_id: int, student_ids: Sequence[int] | None) -> tuple[str, 
 
 
 def _new_rows_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | None) -> tuple[str, list]:
-    """SELECT student_id, competency_id, cnt, cents, value, mastered: the new Mastery of every pair (one GROUP BY)."""
+    """SELECT student_id, competency_id, cnt, cents, value, mastered, last_day: the new Mastery of every pair (one GROUP
+    BY); last_day is the date of the pair's newest result (the day a computed mastery is reached)."""
     params = info.params
     if params.method in SEQUENCE_METHODS:
         return _sequence_rows_sql(framework_id, info, student_ids)
@@ -117,8 +120,8 @@ def _new_rows_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int]
         f"SELECT w.sid AS student_id, w.cid AS competency_id, COUNT(*) AS cnt, "  # nosec B608 (ints, own SQL)
         f"CASE WHEN COUNT(*) >= {params.min_evidence} THEN {cents} END AS cents, "
         f"CASE WHEN COUNT(*) >= {params.min_evidence} THEN ({cents}) / 100.0 END AS value, "
-        f"(COUNT(*) >= {params.min_evidence} AND {mastered}) AS mastered "
-        f"FROM (SELECT b.sid, b.cid, b.cents{windows} FROM (SELECT s.student_id AS sid, s.competency_id AS cid, s.id AS eid, "
+        f"(COUNT(*) >= {params.min_evidence} AND {mastered}) AS mastered, MAX(w.day) AS last_day "
+        f"FROM (SELECT b.sid, b.cid, b.day, b.cents{windows} FROM (SELECT s.student_id AS sid, s.competency_id AS cid, s.id AS eid, "
         f"s.observed_on AS day, CAST(ROUND(s.score * 100) AS INTEGER) AS cents FROM ({base}) s) b) w "
         f"GROUP BY w.sid, w.cid"
     )
@@ -149,11 +152,12 @@ def _sequence_rows_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence
         den = "TRUNC(POWER(CAST(100 AS numeric), g.cnt))"
         long_cents = f"SIGN(g.num) * DIV(2 * ABS(g.num) + {den}, 2 * {den})"
         pairs = (
-            f"SELECT g.sid, g.cid, g.cnt, CASE WHEN g.cnt <= {SHORT} THEN {short_cents} ELSE {long_cents} END AS cents "  # nosec B608 (ints, own SQL)
-            f"FROM (SELECT w.sid, w.cid, COUNT(*) AS cnt, "
+            f"SELECT g.sid, g.cid, g.cnt, g.last_day, "  # nosec B608 (ints, own SQL)
+            f"CASE WHEN g.cnt <= {SHORT} THEN {short_cents} ELSE {long_cents} END AS cents "
+            f"FROM (SELECT w.sid, w.cid, COUNT(*) AS cnt, MAX(w.day) AS last_day, "
             f"CAST(SUM(CASE WHEN w.n <= {SHORT} THEN {short} END) AS bigint) AS small, "
             f"SUM(CASE WHEN w.n > {SHORT} THEN {long} END) AS num "
-            f"FROM (SELECT b.sid, b.cid, b.cents, "
+            f"FROM (SELECT b.sid, b.cid, b.day, b.cents, "
             f"ROW_NUMBER() OVER f AS r, COUNT(*) OVER f AS n FROM ({scores}) b "  # one window: one pass
             f"WINDOW f AS (PARTITION BY b.sid, b.cid ORDER BY b.day DESC, b.eid DESC {full})) w "
             f"GROUP BY w.sid, w.cid) g"
@@ -166,7 +170,7 @@ def _sequence_rows_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence
         slope = "(l3.sxy / l3.sxx)"
         predicted = f"EXP((l3.my - {slope} * l3.mx) + {slope} * l3.x)"
         pairs = (
-            f"SELECT l3.sid, l3.cid, l3.n AS cnt, CASE WHEN l3.n = 1 THEN l3.cents ELSE LEAST(GREATEST("  # nosec B608 (ints, own SQL)
+            f"SELECT l3.sid, l3.cid, l3.n AS cnt, l3.day AS last_day, CASE WHEN l3.n = 1 THEN l3.cents ELSE LEAST(GREATEST("  # nosec B608 (ints, own SQL)
             f"ROUND(CAST(CAST({predicted} AS text) AS numeric) * 100), {lowest}), {highest}) END AS cents "
             f"FROM (SELECT l2.*, SUM(POWER(l2.x - l2.mx, CAST(2 AS float8))) OVER f AS sxx, "
             f"SUM((l2.x - l2.mx) * (l2.y - l2.my)) OVER f AS sxy "
@@ -182,8 +186,8 @@ def _sequence_rows_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence
     enough = f"p.cnt >= {params.min_evidence}"
     sql = (
         f"SELECT p.sid AS student_id, p.cid AS competency_id, p.cnt, CASE WHEN {enough} THEN p.cents END AS cents, "  # nosec B608 (ints, own SQL)
-        f"CASE WHEN {enough} THEN p.cents / 100.0 END AS value, ({enough} AND p.cents >= {threshold}) AS mastered "
-        f"FROM ({pairs}) p"
+        f"CASE WHEN {enough} THEN p.cents / 100.0 END AS value, ({enough} AND p.cents >= {threshold}) AS mastered, "
+        f"p.last_day FROM ({pairs}) p"
     )
     return sql, list(base_params)
 
@@ -194,27 +198,35 @@ def _in_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | Non
     new_sql, new_params = _new_rows_sql(framework_id, info, student_ids)
     table = Mastery._meta.db_table
     postgres = connection.vendor == "postgresql"
-    cfg = ("SELECT CAST(%s AS jsonb) AS params, CAST(%s AS varchar) AS method, CAST(%s AS timestamptz) AS now" if postgres
-           else "SELECT %s AS params, %s AS method, %s AS now")
+    cfg = ("SELECT CAST(%s AS jsonb) AS params, CAST(%s AS varchar) AS method, CAST(%s AS timestamptz) AS now, "
+           "CAST(%s AS numeric) AS threshold" if postgres
+           else "SELECT %s AS params, %s AS method, %s AS now, CAST(%s AS NUMERIC) AS threshold")
+    # mastery.effective and mastery.mastered_since, in SQL: the override (kept) over the computed result; the day a
+    # mastered state began is kept while it lasts, the newest result's date when it begins.
+    effective_mastered = "(CASE WHEN m.override_value IS NULL THEN n.mastered ELSE m.override_value >= cfg.threshold END)"
+    effective = (f"COALESCE(m.override_value, n.value) AS effective_value, {effective_mastered} AS effective_mastered, "
+                 f"CASE WHEN NOT {effective_mastered} THEN NULL WHEN m.effective_mastered AND m.mastered_on IS NOT NULL "
+                 f"THEN m.mastered_on ELSE n.last_day END AS mastered_on")
     announce = ("m.id IS NULL OR m.is_mastered <> n.mastered OR m.params <> cfg.params "
                 "OR (m.value IS NULL) <> (n.cents IS NULL) OR ROUND(m.value * 100) <> n.cents")
     # diff: the pairs whose stored row differs at all (only these are written); announce: those whose value,
     # mastered state or parameters moved (these are told to higher apps).
     ctes = (
         f"WITH fresh AS ({new_sql}), cfg AS ({cfg}), diff AS (SELECT n.student_id, n.competency_id, n.value, n.mastered, "  # nosec B608 (ints, own SQL)
-        f"n.cnt, ({announce}) AS announce FROM fresh n CROSS JOIN cfg LEFT JOIN {table} m "
+        f"n.cnt, {effective}, ({announce}) AS announce FROM fresh n CROSS JOIN cfg LEFT JOIN {table} m "
         f"ON m.student_id = n.student_id AND m.competency_id = n.competency_id "
         f"WHERE {announce} OR m.evidence_count <> n.cnt OR m.method <> cfg.method)"
     )
     upsert = (
         f"INSERT INTO {table} (student_id, competency_id, value, is_mastered, evidence_count, method, params, computed_at, "  # nosec B608 (ints, own SQL)
-        f"override_reason) SELECT d.student_id, d.competency_id, d.value, d.mastered, d.cnt, cfg.method, cfg.params, cfg.now, '' "
+        f"override_reason, effective_value, effective_mastered, mastered_on) SELECT d.student_id, d.competency_id, d.value, "
+        f"d.mastered, d.cnt, cfg.method, cfg.params, cfg.now, '', d.effective_value, d.effective_mastered, d.mastered_on "
         f"FROM diff d CROSS JOIN cfg WHERE true ON CONFLICT (student_id, competency_id) DO UPDATE SET "
-        + ", ".join(f"{column} = EXCLUDED.{column}" for column in UPDATED)
+        + ", ".join(f"{column} = EXCLUDED.{column}" for column in STORED)
     )
     report = "SELECT 0, student_id, competency_id, announce FROM diff UNION ALL SELECT 1, COUNT(*), 0, false FROM fresh"
     params = [*new_params, json.dumps(info.params.as_json()), info.params.method,
-              connection.ops.adapt_datetimefield_value(timezone.now())]
+              connection.ops.adapt_datetimefield_value(timezone.now()), str(info.params.threshold)]
     changed: dict[int, set[int]] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         if info.params.method == mastery.POWER_LAW:
@@ -240,7 +252,7 @@ def _in_sql(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | Non
 
 
 def _in_python(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | None, chunk: int) -> tuple[int, dict[int, set[int]]]:
-    evidence = Evidence.objects.filter(competency__framework_id=framework_id)
+    evidence = Evidence.objects.current().filter(competency__framework_id=framework_id)
     if student_ids is not None:
         evidence = evidence.filter(student_id__in=list(student_ids))
     students = list(evidence.values_list("student_id", flat=True).distinct().order_by("student_id"))
@@ -254,27 +266,28 @@ def _in_python(framework_id: int, info: ScaleInfo, student_ids: Sequence[int] | 
 
 @transaction.atomic
 def _python_batch(framework_id: int, info: ScaleInfo, student_ids: list[int]) -> tuple[int, dict[int, set[int]]]:
-    from .services import _announce
+    from .services import _announce, stored_row
 
     params, params_json, now = info.params, info.params.as_json(), timezone.now()
-    rows = (Evidence.objects.filter(competency__framework_id=framework_id, student_id__in=student_ids)
-            .order_by("student_id", "competency_id", "observed_on", "pk").values_list("student_id", "competency_id", "score"))
-    before = {(row[0], row[1]): row[2:] for row in Mastery.objects.filter(
-        competency__framework_id=framework_id, student_id__in=student_ids).values_list(
-        "student_id", "competency_id", "value", "is_mastered", "params", "evidence_count", "method")}
+    rows = (Evidence.objects.current().filter(competency__framework_id=framework_id, student_id__in=student_ids)
+            .order_by("student_id", "competency_id", "observed_on", "pk").values_list("student_id", "competency_id", "score", "observed_on"))
+    before = {(m.student_id, m.competency_id): m for m in Mastery.objects.filter(
+        competency__framework_id=framework_id, student_id__in=student_ids).only(
+        "student_id", "competency_id", "value", "is_mastered", "params", "evidence_count", "method", "override_value",
+        "effective_mastered", "mastered_on")}
     new, changed, done = [], {}, 0
     for (student_id, competency_id), group in groupby(rows.iterator(chunk_size=10_000), key=lambda row: (row[0], row[1])):
-        result, done = mastery.compute([score for _s, _c, score in group], params), done + 1
+        group = list(group)
+        result, done = mastery.compute([row[2] for row in group], params), done + 1
         old = before.get((student_id, competency_id))
-        if old is not None and old[:3] == (result.value, result.is_mastered, params_json) and old[3:] == (
-                result.evidence_count, params.method):
+        moved = old is None or (old.value, old.is_mastered, old.params) != (result.value, result.is_mastered, params_json)
+        if not moved and (old.evidence_count, old.method) == (result.evidence_count, params.method):
             continue  # the same result: no write, computed_at unchanged
-        if old is None or old[:3] != (result.value, result.is_mastered, params_json):
+        if moved:
             changed.setdefault(student_id, set()).add(competency_id)
-        new.append(Mastery(student_id=student_id, competency_id=competency_id, value=result.value, is_mastered=result.is_mastered,
-                           evidence_count=result.evidence_count, method=params.method, params=params_json, computed_at=now))
+        new.append(stored_row((student_id, competency_id), result, params, old, group[-1][3], now))
     Mastery.objects.bulk_create(new, batch_size=2000, update_conflicts=True, unique_fields=["student", "competency"],
-                                update_fields=list(UPDATED))
+                                update_fields=list(STORED))
     _announce(changed)
     return done, changed
 

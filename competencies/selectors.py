@@ -71,27 +71,16 @@ class Cell:
 
 
 class StoredMastery(NamedTuple):
-    """The columns of a stored Mastery a cell needs, with the model's effective_* rules (for the grid's many rows)."""
+    """The stored columns of a Mastery a cell needs (for the grid's many rows: plain tuples, not model instances)."""
 
     evidence_count: int
-    value: Decimal | None
-    is_mastered: bool
+    effective_value: Decimal | None
+    effective_mastered: bool
     override_value: Decimal | None
-    threshold: str | None
-
-    @property
-    def effective_value(self) -> Decimal | None:
-        return self.override_value if self.override_value is not None else self.value
 
     @property
     def is_overridden(self) -> bool:
         return self.override_value is not None
-
-    @property
-    def effective_is_mastered(self) -> bool:
-        if self.override_value is None:
-            return self.is_mastered
-        return self.override_value >= Decimal(self.threshold or "0")
 
 
 def cell_for(row: Mastery | StoredMastery | None, info: ScaleInfo) -> Cell:
@@ -100,7 +89,7 @@ def cell_for(row: Mastery | StoredMastery | None, info: ScaleInfo) -> Cell:
     value = row.effective_value
     if value is None:
         return Cell(NOT_ENOUGH, None, None, False, row.evidence_count)
-    if row.effective_is_mastered:
+    if row.effective_mastered:
         state = MASTERED
     elif value >= info.threshold - 1:
         state = NEAR
@@ -136,10 +125,10 @@ def section_grid(*, section: Section, domain_id: int | None = None) -> dict:
         root = root_of(competency)
         domains.setdefault(root.pk, root)
     competencies = [c for c in all_competencies if domain_id is None or root_of(c).pk == domain_id]
-    # Plain tuples, not 2,100 model instances: the grid needs five columns and the threshold an override is read against.
+    # Plain tuples, not 2,100 model instances: the grid needs four stored columns.
     stored = {(row[0], row[1]): StoredMastery(*row[2:]) for row in Mastery.objects.filter(
         student__in=[s.pk for s in students], competency__in=[c.pk for c in competencies]).values_list(
-        "student_id", "competency_id", "evidence_count", "value", "is_mastered", "override_value", "params__threshold")}
+        "student_id", "competency_id", "evidence_count", "effective_value", "effective_mastered", "override_value")}
     info = scale_info({c.framework_id for c in competencies})
     rows = [
         (student, [(competency, cell_for(stored.get((student.pk, competency.pk)), info[competency.framework_id]))
@@ -224,7 +213,7 @@ def student_progression(student: Student, masteries: dict[int, Mastery] | None =
         stored = {m.competency_id: m for m in Mastery.objects.filter(student=student, competency__in=wanted)}
     else:
         stored = {pk: m for pk, m in masteries.items() if pk in wanted}
-    mastered_elsewhere = {pk for pk, m in stored.items() if pk not in competency_ids and m.effective_is_mastered}
+    mastered_elsewhere = {pk for pk, m in stored.items() if pk not in competency_ids and m.effective_mastered}
     info = scale_info({link.competency.framework_id for link in links})
     by_section = defaultdict(list)
     for link in links:
@@ -255,8 +244,21 @@ def competency_for_student(student: Student, competency_id: int) -> Competency |
     return (candidates.filter(pk__in=linked.values("competency_id")) | candidates.filter(evidence__student=student)).distinct().first()
 
 
-def evidence_for(student: Student, competency: Competency) -> list[Evidence]:
-    return list(Evidence.objects.filter(student=student, competency=competency).select_related("recorded_by").order_by("observed_on", "pk"))
+def evidence_for(student: Student, competency: Competency) -> tuple[list[Evidence], list[Evidence]]:
+    """The student's results on the competency, oldest first: those that count, and those removed (with who removed
+    them), in one query."""
+    rows = list(Evidence.objects.filter(student=student, competency=competency).select_related("recorded_by", "voided_by")
+                .order_by("observed_on", "pk"))
+    return [e for e in rows if not e.is_void], [e for e in rows if e.is_void]
+
+
+def evidence_of(student: Student, evidence_id: int) -> Evidence | None:
+    """One result of the student that still counts (not removed), with its competency and who recorded it."""
+    evidence = (Evidence.objects.current().filter(student=student, pk=evidence_id)
+                .select_related("competency__framework", "recorded_by").first())
+    if evidence is not None:
+        evidence.student = student
+    return evidence
 
 
 def student_competencies(student: Student) -> QuerySet[Competency]:
@@ -269,4 +271,4 @@ def student_competencies(student: Student) -> QuerySet[Competency]:
 
 
 def student_evidence_rows(student: Student) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(student=student).select_related("competency", "recorded_by").order_by("observed_on", "pk")
+    return Evidence.objects.current().filter(student=student).select_related("competency", "recorded_by").order_by("observed_on", "pk")

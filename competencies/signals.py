@@ -2,7 +2,8 @@
 
 mastery_changed(sender=Mastery, student_id=int, competency_ids=list[int], mastered_ids=list[int])
     The stored mastery of `student_id` changed on `competency_ids` (value, mastered or override);
-    `mastered_ids` is the subset now mastered, so a path can open the next step.
+    `mastered_ids` is the subset now mastered (the stored effective state: a teacher's override counts), so a path
+    can open the next step.
     `in_bulk=True` when it is one of many sent together (a recomputation); mastery_changed_in_bulk follows them.
 
 mastery_changed_in_bulk(sender=Mastery, student_ids=list[int])

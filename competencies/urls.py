@@ -9,6 +9,8 @@ urlpatterns = [
     path("students/<uuid:student_id>/progress/", views.student_progress, name="student-progress"),
     path("students/<uuid:student_id>/progress/evidence/new/", views.evidence_new, name="evidence-new"),
     path("students/<uuid:student_id>/progress/evidence.csv", views.student_evidence_csv, name="student-evidence-csv"),
+    path("students/<uuid:student_id>/progress/evidence/<int:evidence_id>/correct/", views.evidence_correct, name="evidence-correct"),
+    path("students/<uuid:student_id>/progress/evidence/<int:evidence_id>/remove/", views.evidence_void, name="evidence-void"),
     path("students/<uuid:student_id>/progress/<int:competency_id>/", views.student_competency, name="student-competency"),
     path("students/<uuid:student_id>/progress/<int:competency_id>/override/", views.mastery_override, name="mastery-override"),
     # classes/: mastery grids

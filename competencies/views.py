@@ -36,11 +36,14 @@ def student_competency(request: HttpRequest, student: Student, competency_id: in
     if competency is None:
         raise Http404("No such competency for this student")
     info = selectors.scale_info({competency.framework_id})[competency.framework_id]
-    evidence = selectors.evidence_for(student, competency)
+    evidence, removed = selectors.evidence_for(student, competency)
     scores = [e.score for e in evidence]
     stored = competency.masteries.filter(student=student).select_related("overridden_by").first()
+    for item in [*evidence, *removed]:
+        item.student = student  # the door's student: the correction rule reads its relationships with no query
     context = {
-        "student": student, "competency": competency, "evidence": evidence, "levels": info.levels,
+        "student": student, "competency": competency, "evidence": evidence, "removed": removed, "levels": info.levels,
+        "correctable": {e.pk for e in evidence if request.user.has_perm("competencies.correct_evidence", e)},
         "threshold": info.threshold, "cell": selectors.cell_for(stored, info), "mastery": stored,
         "explanation": mastery.explain(scores, info.params, info.levels),
         "chart": charts.build([(e.observed_on, e.score) for e in evidence], levels=info.levels, threshold=info.threshold),
@@ -66,7 +69,7 @@ def evidence_new(request: HttpRequest, student: Student) -> HttpResponse:
                 note=data["note"], recorded_by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            forms.add_refusal(form, error, {"score": "level", "observed_on": "observed_on", "competencies": "competencies"})
         else:
             messages.success(request, _("The result was saved and mastery is up to date."))
             return redirect("competencies:student-progress", student_id=student.uuid)
@@ -87,13 +90,64 @@ def mastery_override(request: HttpRequest, student: Student, competency_id: int)
             services.override_mastery(student=student, competency=competency, value=form.cleaned_data["level"],
                                       reason=form.cleaned_data["reason"], overridden_by=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            forms.add_refusal(form, error, {"score": "level", "reason": "reason"})
         else:
             messages.success(request, _("The level shown was updated."))
             return redirect("competencies:student-competency", student_id=student.uuid, competency_id=competency.pk)
     history = stored.history.select_related("history_user").order_by("-history_date")[:10] if stored else []
     return render(request, "competencies/override_form.html",
                   {"student": student, "competency": competency, "form": form, "history": history})
+
+
+def _correctable(request: HttpRequest, student: Student, evidence_id: int):
+    """The student's result (not removed) that this person may correct or remove: 404 if there is none, 403 if they
+    may not (roster/access.py: the person who recorded it or the student's case manager)."""
+    evidence = selectors.evidence_of(student, evidence_id)
+    if evidence is None:
+        raise Http404("No such result for this student")
+    if not request.user.has_perm("competencies.correct_evidence", evidence):
+        raise PermissionDenied
+    return evidence
+
+
+def _back_to(student: Student, evidence) -> HttpResponse:
+    return redirect("competencies:student-competency", student_id=student.uuid, competency_id=evidence.competency_id)
+
+
+@student_view("competencies.record_evidence")
+def evidence_correct(request: HttpRequest, student: Student, evidence_id: int) -> HttpResponse:
+    evidence = _correctable(request, student, evidence_id)
+    levels = selectors.scale_info({evidence.competency.framework_id})[evidence.competency.framework_id].levels
+    initial = {"level": evidence.score.normalize(), "observed_on": evidence.observed_on, "note": evidence.note}
+    form = forms.EvidenceCorrectionForm(request.POST or None, levels=levels, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.correct_evidence(evidence=evidence, corrected_by=request.user, reason=data["reason"], score=data["level"],
+                                      observed_on=data["observed_on"], note=data["note"])
+        except ValidationError as error:
+            forms.add_refusal(form, error, {"score": "level", "observed_on": "observed_on", "reason": "reason"})
+        else:
+            messages.success(request, _("The result was corrected and mastery is up to date. The earlier version is kept in its history."))
+            return _back_to(student, evidence)
+    return render(request, "competencies/evidence_change.html",
+                  {"student": student, "evidence": evidence, "form": form, "removing": False})
+
+
+@student_view("competencies.record_evidence")
+def evidence_void(request: HttpRequest, student: Student, evidence_id: int) -> HttpResponse:
+    evidence = _correctable(request, student, evidence_id)
+    form = forms.EvidenceVoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.void_evidence(evidence=evidence, voided_by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            forms.add_refusal(form, error, {"reason": "reason"})
+        else:
+            messages.success(request, _("The result was removed and mastery is up to date. It stays in the history, with your reason."))
+            return _back_to(student, evidence)
+    return render(request, "competencies/evidence_change.html",
+                  {"student": student, "evidence": evidence, "form": form, "removing": True})
 
 
 @student_view("competencies.export")
@@ -153,7 +207,7 @@ def section_evidence(request: HttpRequest, section_id: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"], recorded_by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            forms.add_refusal(form, error, {"score": "level_{student}", "observed_on": "observed_on"})
         else:
             messages.success(request, _("Saved %(n)d results. The grid shows the new mastery.") % {"n": len(rows)})
             return redirect("competencies:section-grid", section_id=section.pk)

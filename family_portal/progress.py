@@ -1,8 +1,5 @@
 """Plain calculations for the family's child page: no models, no database.
 
-- when a competency was mastered: replay the results oldest first through the framework's own
-  mastery method (competencies.mastery) and take the date of the first result after which the
-  value counted as mastered;
 - how many were mastered in each month of the term, and the bar chart that draws it.
 """
 
@@ -11,22 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-
-from competencies import mastery
 
 WIDTH, HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 545, 16, 180
-
-
-def mastered_on(results: Sequence[tuple[date, Decimal]], params: mastery.Params) -> date | None:
-    """The date of the result that first brought the competency to mastery, or None if none did."""
-    scores: list[Decimal] = []
-    for day, score in results:
-        scores.append(score)
-        if mastery.compute(scores, params).is_mastered:
-            return day
-    return None
 
 
 def months_between(first: date, last: date) -> list[date]:

@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AccessEvent
-from competencies import mastery as mastery_rules
 from competencies import selectors as competency_selectors
-from competencies.models import Evidence, Mastery
+from competencies.models import Mastery
 from iep import selectors as iep_selectors
 from paths import selectors as path_selectors
 from iep.models import Goal, IEPInput, IEPPlan, ProgressPoint, ProgressReport
@@ -88,23 +87,13 @@ def stored_masteries(student: Student) -> dict[int, Mastery]:
 
 
 def mastered_lately(student: Student, today: date | None = None, masteries: dict[int, Mastery] | None = None) -> MasteredLately:
-    """Competencies mastered during the current term, with the month of each, in three queries
-    whatever the amount of evidence: the term, the mastered rows (none when `masteries` is given), their results."""
+    """Competencies mastered during the current term (their stored effective state and the day it was reached), with
+    the month of each, in two queries: the term, the mastered rows (none when `masteries` is given)."""
     today = today or timezone.localdate()
     term = Term.objects.current(today).filter(district_id=student.school.district_id).order_by("start_date").first()
     first = term.start_date if term else today - timedelta(days=90)
     masteries = stored_masteries(student) if masteries is None else masteries
-    rows = [m for m in masteries.values() if m.effective_is_mastered]
-    results = defaultdict(list)
-    for competency_id, day, score in (Evidence.objects.filter(student=student, competency__in=[m.competency_id for m in rows])
-                                      .order_by("observed_on", "pk").values_list("competency_id", "observed_on", "score")):
-        results[competency_id].append((day, score))
-    items = []
-    for row in rows:
-        day = progress.mastered_on(results[row.competency_id], mastery_rules.Params.from_json(row.params))
-        day = day or timezone.localdate(row.computed_at)  # mastered by a teacher's decision
-        if first <= day <= today:
-            items.append((day, row.competency))
+    items = [(m.mastered_on, m.competency) for m in masteries.values() if m.effective_mastered and first <= m.mastered_on <= today]
     items.sort(key=lambda item: (item[0], item[1].pk), reverse=True)
     counts = progress.count_by_month([day for day, _c in items], progress.months_between(first, today))
     return MasteredLately(first=first, last=today, items=items, chart=progress.bar_chart(counts))

@@ -268,7 +268,7 @@ OFFER_LIMIT = 5
 
 
 def evidence_offers(goal: Goal, *, limit: int = OFFER_LIMIT) -> list[Evidence]:
-    """Recent evidence on the goal's linked competencies that no point of this goal matches: not already taken
+    """Recent evidence (not removed) on the goal's linked competencies that no point of this goal matches: not already taken
     into (or recorded from) a point, and on a day the goal has no result yet (one result per day).
     The goal's points must be loaded (goal_for_page)."""
     linked = [c.pk for c in goal.competencies.all()]
@@ -276,7 +276,7 @@ def evidence_offers(goal: Goal, *, limit: int = OFFER_LIMIT) -> list[Evidence]:
         return []
     taken_days = [p.measured_on for p in goal.points.all()]
     return list(
-        Evidence.objects.filter(student_id=goal.plan.student_id, competency_id__in=linked,
+        Evidence.objects.current().filter(student_id=goal.plan.student_id, competency_id__in=linked,
                                 observed_on__gte=goal.baseline_date, observed_on__lte=timezone.localdate())
         .exclude(observed_on__in=taken_days)
         .exclude(progress_points__goal=goal)

@@ -3,8 +3,7 @@
 from . import services
 
 
-def advance_on_mastery(sender, *, student_id: int, competency_ids: list[int], mastered_ids: list[int], in_bulk: bool = False,
-                       **kwargs) -> None:
+def advance_on_mastery(sender, *, student_id: int, in_bulk: bool = False, **kwargs) -> None:
     """competencies.signals.mastery_changed, sent after commit: mastery moved, so steps may open or finish.
     One of many (a recomputation): left to advance_on_mastery_in_bulk, which follows."""
     if not in_bulk:

@@ -75,21 +75,14 @@ def _active_paths(student: Student) -> list[StudentPath]:
                 .prefetch_related(Prefetch("steps", queryset=steps.order_by("position", "pk"))))
 
 
-def _mastered(student_ids, competency_ids) -> dict[int, set[int]]:
-    found: dict[int, set[int]] = defaultdict(set)
-    for row in Mastery.objects.filter(student_id__in=student_ids, competency_id__in=competency_ids):
-        if row.effective_is_mastered:
-            found[row.student_id].add(row.competency_id)
-    return found
-
-
 def paths_for_student(student: Student, today=None) -> list[PathView]:
     """The student's active paths, each with its steps, options, pacing, current and next step."""
     today = today or timezone.localdate()
     paths = _active_paths(student)
     competency_ids = {c.pk for p in paths for s in p.steps.all() for c in s.competencies.all()}
     edges = list(Prerequisite.objects.filter(competency_id__in=competency_ids).select_related("prerequisite"))
-    mastered = _mastered([student.pk], competency_ids | {e.prerequisite_id for e in edges})[student.pk]
+    mastered = Mastery.objects.filter(student=student, competency_id__in=competency_ids | {e.prerequisite_id for e in edges}
+                                      ).mastered_ids().get(student.pk, set())
     needs = defaultdict(list)
     for edge in edges:
         needs[edge.competency_id].append(edge.prerequisite)
@@ -247,8 +240,8 @@ def group_suggestions(section: Section) -> list[Suggestion]:
     for step in steps:
         current.setdefault(step.path.student_id, step)  # the first step not done on the student's path
     competencies = {c.pk: c for step in current.values() for c in step.competencies.all()}
-    mastered = _mastered(list(current), list(competencies))
-    needs = {student_id: [c.pk for c in step.competencies.all() if c.pk not in mastered[student_id]]
+    mastered = Mastery.objects.filter(student_id__in=list(current), competency_id__in=list(competencies)).mastered_ids()
+    needs = {student_id: [c.pk for c in step.competencies.all() if c.pk not in mastered.get(student_id, ())]
              for student_id, step in current.items()}
     order = sorted(competencies, key=lambda pk: (competencies[pk].position, pk))
     return [Suggestion(competencies[g.competency], [students[s] for s in g.students]) for g in grouping.suggest_groups(needs, order)]

@@ -35,7 +35,6 @@ from .models import (
     TemplateOption,
     TemplateStep,
 )
-from .signals import step_changed
 
 OPTION_FIELDS = ("kind", "mode", "title", "description", "link", "estimated_minutes", "accessibility_notes", "position")
 
@@ -206,7 +205,6 @@ def _advance(path_ids: list[int], *, in_bulk: bool = False) -> None:
 
     - mastered means the effective mastery (a teacher's override counts)
     - each changed step is saved through the model (history) and told as a PathEvent
-    - tells higher apps through step_changed, after commit
     - `in_bulk` (a mass recomputation, no person behind it): the changed steps, their history rows and their events
       are written with one statement per batch instead of a save per step (P5)
     """
@@ -218,34 +216,28 @@ def _advance(path_ids: list[int], *, in_bulk: bool = False) -> None:
     edges = list(Prerequisite.objects.filter(competency_id__in=competency_ids).values_list("prerequisite_id", "competency_id"))
     needed = competency_ids | {a for a, _b in edges}
     students = {s.path.student_id for s in steps}
-    mastered = defaultdict(set)
-    for row in Mastery.objects.filter(student_id__in=students, competency_id__in=needed):
-        if row.effective_is_mastered:
-            mastered[row.student_id].add(row.competency_id)
+    mastered = Mastery.objects.filter(student_id__in=students, competency_id__in=needed).mastered_ids()
     by_path = defaultdict(list)
     for step in steps:
         by_path[step.path_id].append(step)
     writes = _Writes() if in_bulk else None
     for path_steps in by_path.values():
-        _apply(path_steps, edges, mastered[path_steps[0].path.student_id], writes)
+        _apply(path_steps, edges, mastered.get(path_steps[0].path.student_id, set()), writes)
     if writes is not None and writes.steps:
         bulk_update_with_history(writes.steps, PathStep, ["status", "opened_on", "finished_on"], batch_size=500)
         PathEvent.objects.bulk_create(writes.events, batch_size=500)
-    for path, opened, finished in writes.announcements if writes is not None else []:
-        _announce(path, opened, finished)
 
 
 @dataclass
 class _Writes:
     steps: list = field(default_factory=list)
     events: list = field(default_factory=list)
-    announcements: list = field(default_factory=list)
 
 
 def _apply(steps: list[PathStep], edges: list[tuple[int, int]], mastered: set[int], writes: _Writes | None = None) -> None:
     states = [progression.StepState(s.pk, s.status, frozenset(c.pk for c in s.competencies.all()), s.opened_by_hand) for s in steps]
     wanted = progression.next_statuses(states, edges, mastered)
-    today, opened, finished = timezone.localdate(), [], []
+    today = timezone.localdate()
     for step in steps:
         new = wanted[step.pk]
         if new == step.status:
@@ -254,10 +246,6 @@ def _apply(steps: list[PathStep], edges: list[tuple[int, int]], mastered: set[in
         step.opened_on = today if new == PathStep.Status.OPEN else step.opened_on
         step.finished_on = today if new == PathStep.Status.MASTERED else None
         kind = PathEvent.Kind.OPENED if new == PathStep.Status.OPEN else PathEvent.Kind.MASTERED if new == PathStep.Status.MASTERED else None
-        if new == PathStep.Status.OPEN:
-            opened.append(step.pk)
-        elif new == PathStep.Status.MASTERED:
-            finished.append(step.pk)
         if writes is None:
             step.save()
             if kind:
@@ -266,18 +254,6 @@ def _apply(steps: list[PathStep], edges: list[tuple[int, int]], mastered: set[in
             writes.steps.append(step)
             if kind:
                 writes.events.append(PathEvent(path=step.path, kind=kind, step_title=step.title[:200]))
-    if opened or finished:
-        if writes is None:
-            _announce(steps[0].path, opened, finished)
-        else:
-            writes.announcements.append((steps[0].path, opened, finished))
-
-
-def _announce(path: StudentPath, opened: list[int], finished: list[int]) -> None:
-    transaction.on_commit(
-        lambda: step_changed.send(sender=PathStep, student_id=path.student_id, path_id=path.pk, opened_ids=opened, finished_ids=finished),
-        robust=True,
-    )
 
 
 # --- adapting one student's path ----------------------------------------------------------------------
@@ -372,7 +348,6 @@ def open_or_skip_step(*, step: PathStep, action: str, reason: str, changed_by: U
     step.status_reason = reason.strip()
     _save_step(step, changed_by)
     _event(step.path, kind, step_title=step.title, detail=step.status_reason, actor=changed_by)
-    _announce(step.path, [step.pk] if action == "open" else [], [step.pk] if action == "skip" else [])
     _advance([step.path_id])
     return step
 

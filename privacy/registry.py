@@ -148,8 +148,15 @@ _accommodation = personal(
 )
 _mastery = personal(
     R.STUDENT_RECORD, "student_id", contestable=("value",),
-    education="student competency value is_mastered evidence_count method params computed_at override_value override_reason",
+    education="student competency value is_mastered evidence_count method params computed_at override_value override_reason "
+    "effective_value effective_mastered mastered_on",
     account="overridden_by",
+)
+# A corrected or removed result keeps every version in its history (who, when, why) and stays in the export.
+_evidence = personal(
+    R.STUDENT_RECORD, "student_id", contestable=("score",),
+    education="student competency score observed_on kind demonstration note recorded_at corrected_at voided_at void_reason",
+    special_education="accommodations", account="recorded_by voided_by",
 )
 _iep_plan = personal(
     R.STUDENT_RECORD, "student_id",
@@ -255,11 +262,8 @@ REGISTRY: dict[str, Declaration] = {
     "competencies.Competency": NoPersonalData("A competency statement of a framework"),
     "competencies.Prerequisite": NoPersonalData("Which competency comes before which"),
     "competencies.SectionCompetency": NoPersonalData("Which competencies a class works on"),
-    "competencies.Evidence": personal(
-        R.STUDENT_RECORD, "student_id", contestable=("score",),
-        education="student competency score observed_on kind demonstration note recorded_at",
-        special_education="accommodations", account="recorded_by",
-    ),
+    "competencies.Evidence": _evidence,
+    "competencies.HistoricalEvidence": history_of(_evidence),
     "competencies.Mastery": _mastery,
     "competencies.HistoricalMastery": history_of(_mastery),
     "competencies.ImportJob": personal(R.OPERATIONAL, account="created_by"),

@@ -19,7 +19,6 @@ from accounts.models import User
 from roster.models import Student
 
 from .models import Accommodation, ProfileGoal, ProfileSection, Versioned, Visibility
-from .signals import profile_changed
 
 
 @dataclass
@@ -28,13 +27,6 @@ class EditConflict(Exception):
 
     current: models.Model
     submitted: dict[str, Any]
-
-
-def _announce(*, student_id: int, part: str, object_id: int) -> None:
-    transaction.on_commit(
-        lambda: profile_changed.send(sender=Student, student_id=student_id, part=part, object_id=object_id),
-        robust=True,
-    )
 
 
 def _save_versioned(model: type[Versioned], *, pk: int, base_version: int, changes: dict[str, Any], edited_by: User):
@@ -59,14 +51,12 @@ def update_section(
     - creates the section on its first save (version 1, empty), so a first edit starts from version 1
     - a fixed-visibility section (about me, evaluation) keeps its audience whatever is sent
     - one conditional UPDATE decides the race; the history row is written beside it
-    - tells higher apps through `profile_changed`, after commit
     """
     section = ensure_section(student=student, kind=kind)
     changes: dict[str, Any] = {"text": text}
     if visibility is not None and not section.has_fixed_visibility:
         changes["visibility"] = visibility
     saved = _save_versioned(ProfileSection, pk=section.pk, base_version=base_version, changes=changes, edited_by=edited_by)
-    _announce(student_id=student.pk, part="section", object_id=saved.pk)
     return saved
 
 
@@ -91,7 +81,6 @@ def add_goal(
     )  # fmt: skip
     goal._history_user = added_by
     goal.save()
-    _announce(student_id=student.pk, part="goal", object_id=goal.pk)
     return goal
 
 
@@ -103,7 +92,6 @@ def update_goal(*, goal: ProfileGoal, base_version: int, edited_by: User, **chan
     if unknown:
         raise TypeError(f"update_goal cannot change {sorted(unknown)}")
     saved = _save_versioned(ProfileGoal, pk=goal.pk, base_version=base_version, changes=changes, edited_by=edited_by)
-    _announce(student_id=goal.student_id, part="goal", object_id=saved.pk)
     return saved
 
 
@@ -117,7 +105,6 @@ def add_accommodation(
     )  # fmt: skip
     accommodation._history_user = added_by
     accommodation.save()
-    _announce(student_id=student.pk, part="accommodation", object_id=accommodation.pk)
     return accommodation
 
 
@@ -132,5 +119,4 @@ def update_accommodation(
     saved = _save_versioned(
         Accommodation, pk=accommodation.pk, base_version=base_version, changes=changes, edited_by=edited_by
     )
-    _announce(student_id=accommodation.student_id, part="accommodation", object_id=saved.pk)
     return saved

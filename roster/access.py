@@ -176,6 +176,18 @@ def leads_school_of_section(user: User, section: Section | None) -> bool:
     ).exists()
 
 
+# About one piece of evidence (competencies: correcting or removing a result): the person who recorded it, or the
+# student's case manager. The student's relationships are read once per request, as for the door.
+@rules.predicate
+def recorded_the_evidence(user: User, evidence) -> bool:
+    return evidence is not None and user.is_authenticated and evidence.recorded_by_id == user.pk
+
+
+@rules.predicate
+def manages_the_case_of_evidence(user: User, evidence) -> bool:
+    return evidence is not None and bool(is_case_manager_of.test(user, evidence.student))
+
+
 @about_student
 def is_eligible_student(user: User, student: Student) -> bool:
     # FERPA 99.5: at 18 the rights over the record pass from the parents to the student.
@@ -222,6 +234,9 @@ rules.add_perm("competencies.export", can_see_student)
 rules.add_perm("competencies.record_evidence", teaches | has_on_caseload)
 rules.add_perm("competencies.view_section_grid", teaches_section | leads_school_of_section)
 rules.add_perm("competencies.record_section_evidence", teaches_section)
+# Correcting or removing one result (with a reason, kept in its history): on the evidence row, after the door's
+# competencies.record_evidence on the student.
+rules.add_perm("competencies.correct_evidence", recorded_the_evidence | manages_the_case_of_evidence)
 
 # profiles
 # A profile page asks several questions about one student (which sections, restricted details, may this

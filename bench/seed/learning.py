@@ -109,12 +109,13 @@ class LearningSeeder:
             tried = self.rng.sample(competencies, min(len(competencies), max(1, self.evidence_per_student // 2)))
             ability = self.rng.uniform(1.2, 3.8)
             learning.mastered[student] = set()
-            scores_by = defaultdict(list)
+            scores_by, last_day = defaultdict(list), {}
             for n in range(self.evidence_per_student):
                 competency = tried[n % len(tried)]
                 observed = self.people.term_start + timedelta(days=int(days * (n + 1) / (self.evidence_per_student + 1)))
                 score = Decimal(max(1, min(4, round(ability + self.rng.uniform(-1, 1) + n / self.evidence_per_student))))
                 scores_by[competency].append(score)
+                last_day[competency] = observed
                 self.w[Evidence].add(
                     student_id=student, competency_id=competency, score=score, observed_on=observed,
                     kind=EVIDENCE_KINDS[n % len(EVIDENCE_KINDS)], demonstration=DEMONSTRATIONS[n % len(DEMONSTRATIONS)],
@@ -125,7 +126,9 @@ class LearningSeeder:
                 result = mastery.compute(scores, self.params)
                 self.w[Mastery].add(student_id=student, competency_id=competency, value=result.value, is_mastered=result.is_mastered,
                                     evidence_count=result.evidence_count, method=self.params.method, params=self.params.as_json(),
-                                    computed_at=self.now, override_value=None, override_reason="", overridden_by_id=None)
+                                    computed_at=self.now, override_value=None, override_reason="", overridden_by_id=None,
+                                    effective_value=result.value, effective_mastered=result.is_mastered,
+                                    mastered_on=last_day[competency] if result.is_mastered else None)
                 if result.is_mastered:
                     learning.mastered[student].add(competency)
 

@@ -11,7 +11,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
-from competencies import services
+from competencies import mastery, services
 from competencies.models import Mastery
 from tests.factories.competencies import CompetencyFactory
 from tests.factories.roster import EnrollmentFactory, StudentFactory
@@ -38,9 +38,12 @@ def full_grid(section, framework, teacher):
             if kind == 5:
                 continue  # no evidence: no stored row
             value = {0: D(4), 1: D("2.5"), 2: D(1), 3: None, 4: D(2)}[kind]
+            override = D(3) if kind == 4 else None
+            effective = mastery.effective(value, kind == 0, override, D(3))
             rows.append(Mastery(student=student, competency=competency, value=value, is_mastered=kind == 0,
                                 evidence_count=2, method="decaying_average", params=params, computed_at=now,
-                                override_value=D(3) if kind == 4 else None))
+                                override_value=override, effective_value=effective[0], effective_mastered=effective[1],
+                                mastered_on=now.date() if effective[1] else None))
     Mastery.objects.bulk_create(rows)
     return students, competencies
 

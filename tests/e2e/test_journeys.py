@@ -79,7 +79,7 @@ def assessment_plan() -> tuple[Competency, list[Student], list[Student]]:
 
     def mastered_after(student, competency, score) -> bool | None:
         row = Mastery.objects.filter(student=student, competency=competency).first()
-        if row is None or row.effective_is_mastered:
+        if row is None or row.effective_mastered:
             return None
         scores = [e.score for e in Evidence.objects.filter(student=student, competency=competency).order_by("observed_on", "pk")]
         return mastery.compute([*scores, Decimal(score)], mastery.Params.from_json(row.params)).is_mastered

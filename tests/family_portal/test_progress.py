@@ -9,15 +9,6 @@ from family_portal import progress
 PARAMS = mastery.Params(method=mastery.LATEST, threshold=Decimal(3), min_evidence=1)
 
 
-def test_mastered_on_is_the_date_of_the_first_result_that_reaches_mastery():
-    results = [(date(2026, 9, 1), Decimal(2)), (date(2026, 9, 8), Decimal(3)), (date(2026, 9, 15), Decimal(4))]
-    assert progress.mastered_on(results, PARAMS) == date(2026, 9, 8)
-
-
-def test_mastered_on_is_none_when_no_result_reaches_mastery():
-    assert progress.mastered_on([(date(2026, 9, 1), Decimal(2))], PARAMS) is None
-
-
 def test_months_between_crosses_the_new_year():
     assert progress.months_between(date(2026, 11, 20), date(2027, 1, 3)) == [date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)]
 

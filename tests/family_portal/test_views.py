@@ -151,7 +151,7 @@ CHILD_PAGES = ["child", "child-learning", "child-goals", "child-about"]
 # parent's children for the switch):
 EXPECTED_QUERIES = {
     "child": 10,  # the summary (one aggregate), paths, steps, highlights (with authors), replies
-    "child-learning": 12,  # masteries (shared), classes, their competencies, prerequisites, the scale; term, results
+    "child-learning": 11,  # masteries (shared, with the day each was mastered), classes, their competencies, prerequisites, the scale; term
     "child-goals": 10,  # profile goals, IEP goals joined to the plan, points, reports, statements of disagreement
     "child-about": 8,  # profile sections, accommodations, statements of disagreement
 }

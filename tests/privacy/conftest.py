@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from competencies.models import Evidence, Mastery
+from competencies.services import void_evidence
 from family_portal.models import Highlight, HighlightNotice
 from iep import services as iep_services
 from iep.models import IEPPlan, ProgressPoint, ProgressReport, ProgressReportCopy
@@ -38,6 +39,8 @@ def maya_everywhere(maya, demo) -> Student:
     voided = ProgressPoint.objects.filter(goal__plan__student=maya).order_by("pk").last()  # a voided result and its trail
     iep_services.void_result(goal=voided.goal, point_id=voided.pk, by=demo["casemanager@demo.test"], version=voided.version,
                              reason="Entered on the wrong goal")
+    removed = Evidence.objects.filter(student=maya).order_by("pk").last()  # a removed result, with its history
+    void_evidence(evidence=removed, voided_by=removed.recorded_by, reason="Recorded for the wrong student")
     session = LearningSession.objects.first()
     session.students.add(maya)
     Departure.objects.create(student=maya, departed_on=timezone.localdate())

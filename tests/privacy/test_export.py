@@ -117,3 +117,14 @@ def test_guardian_without_the_right_to_records_cannot_export(student, guardian):
     assert response.status_code == 404
     assert not DisclosureRecord.objects.filter(student_uuid=student.uuid).exists()
     assert AccessEvent.objects.filter(student=student, user=guardian, outcome="denied").count() == 1
+
+
+def test_a_removed_result_stays_in_the_familys_export_with_its_original_and_reason(maya_everywhere, demo):
+    """T3.2 / issue 16.2: a result removed by the teacher no longer counts, but the family's copy of the record holds
+    the row (when, by whom, why) and its history: the original version, then the removal with its reason."""
+    data = json.loads(_export(client_as(demo["parent@demo.test"]), maya_everywhere).content)
+    removed = [row for row in data["tables"]["competencies.Evidence"]["rows"] if row["voided_at"]]
+    assert [row["void_reason"] for row in removed] == ["Recorded for the wrong student"]
+    versions = [row for row in data["tables"]["competencies.HistoricalEvidence"]["rows"] if row["id"] == removed[0]["id"]]
+    assert [(v["history_type"], v["voided_at"] is None, v["history_change_reason"]) for v in sorted(versions, key=lambda v: v["history_id"])] == [
+        ("+", True, ""), ("~", False, "Recorded for the wrong student")]

@@ -1,11 +1,10 @@
-"""Profile writes: versions, history, conflicts, signals (quality.md T7.1 on SQLite; the [pg] race is in test_concurrency_pg)."""
+"""Profile writes: versions, history, conflicts (quality.md T7.1 on SQLite; the [pg] race is in test_concurrency_pg)."""
 
 import pytest
 
 from profiles import services
 from profiles.diffing import Segment, word_diff
 from profiles.models import ProfileGoal, ProfileSection, Visibility
-from profiles.signals import profile_changed
 from tests.factories.profiles import AccommodationFactory, ProfileGoalFactory, ProfileSectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,24 +34,6 @@ def test_fixed_visibility_cannot_be_changed(student_user, student):
         student=student, kind=Kind.ABOUT_ME, text="I like maps", base_version=1, edited_by=student_user, visibility=Visibility.STAFF
     )
     assert saved.visibility == Visibility.STUDENT
-
-
-def test_profile_changed_is_sent_after_commit_only(teacher, student, django_capture_on_commit_callbacks):
-    received = []
-
-    def listener(sender, **kwargs):
-        received.append(kwargs)
-
-    profile_changed.connect(listener)
-    try:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            saved = services.update_section(student=student, kind=Kind.STRENGTHS, text="Kind", base_version=1, edited_by=teacher)
-        assert received == []
-        for callback in callbacks:
-            callback()
-    finally:
-        profile_changed.disconnect(listener)
-    assert [(r["student_id"], r["part"], r["object_id"]) for r in received] == [(student.pk, "section", saved.pk)]
 
 
 def test_goal_update_is_versioned_and_kept_in_history(teacher, case_manager, student):

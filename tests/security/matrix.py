@@ -96,6 +96,11 @@ class StudentRoute:
     # The subjects on which `allowed` may act (None: all). Others answer 403, e.g. IEP pages exist only for
     # students with an IEP, so a case manager who co-teaches another student gets 403 there.
     subjects: frozenset[str] | None = None
+    # Who may act, subject by subject, when it differs (a rule about a row, such as who recorded a result).
+    allowed_on: dict[str, set[str]] | None = None
+
+    def allowed_for(self, subject: str) -> set[str]:
+        return self.allowed_on.get(subject, self.allowed) if self.allowed_on else self.allowed
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,15 @@ def _math_section(world) -> dict:
     from roster.models import Section
 
     return {"section_id": Section.objects.get(sourced_id="demo-section-math-1").pk}
+
+
+# Correcting or removing a result: the person who recorded it (demo: the class's teacher) or the student's case manager;
+# others who may record evidence for the student get 403.
+EVIDENCE_CORRECTORS = {"maya": {"teacher", "casemanager"}, "other_family": {"teacher"}, "other_school": {"teacher2"}}
+
+
+def _first_result(student) -> dict:
+    return {"evidence_id": student.evidence.order_by("pk").values_list("pk", flat=True).first() or 0}
 
 
 def _class_competency(student) -> dict:
@@ -216,6 +230,8 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "competencies:evidence-new": StudentRoute(allowed=EVIDENCE_RECORDERS),
     "competencies:mastery-override": StudentRoute(allowed=EVIDENCE_RECORDERS, extra_kwargs=lambda w, s: _class_competency(s)),
     "competencies:student-evidence-csv": StudentRoute(allowed=EVERYONE_WHO_SEES),
+    "competencies:evidence-correct": StudentRoute(allowed=set(), allowed_on=EVIDENCE_CORRECTORS, extra_kwargs=lambda w, s: _first_result(s)),
+    "competencies:evidence-void": StudentRoute(allowed=set(), allowed_on=EVIDENCE_CORRECTORS, extra_kwargs=lambda w, s: _first_result(s)),
     "competencies:section-list": only(STAFF),
     "competencies:section-grid": Route(expect=MATH_GRID, kwargs=_math_section),
     "competencies:section-evidence": Route(expect={**MATH_GRID, "principal": 403}, kwargs=_math_section),

@@ -35,7 +35,7 @@ def expected_student_status(entry: StudentRoute, principal: str, subject: str) -
         return 302
     if subject not in SEES[principal]:
         return 404
-    acts_here = principal in entry.allowed and (entry.subjects is None or subject in entry.subjects)
+    acts_here = principal in entry.allowed_for(subject) and (entry.subjects is None or subject in entry.subjects)
     return entry.ok if acts_here else 403
 
 
