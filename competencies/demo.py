@@ -2,7 +2,7 @@
 classes, a few prerequisites, and a term of evidence for every demo student.
 
 The package is `demo_data/ccss-math-grade5-case.json`: the grade-5 items (and their domains) cut
-from the OpenSALT export in ../shared/samples/case/opensalt-ccss-math-2016-preliminary.json, with
+from the OpenSALT export in tests/data/samples/case/opensalt-ccss-math-2016-preliminary.json, with
 their original identifiers, so importing the full file later updates this framework in place.
 Idempotent: the import upserts, links and prerequisites are get_or_create, evidence is written once.
 """

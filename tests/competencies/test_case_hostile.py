@@ -22,7 +22,7 @@ from competencies.tasks import task_run_case_import
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "case"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples" / "case"
 GRADE6 = json.loads((SAMPLES / "opensalt-sample-ccss-grade6-ratios-precedes.json").read_bytes())
 FIRST_ID = GRADE6["CFItems"][0]["identifier"]  # CCSS.Math.Content.6.RP.A
 THIRD_ID = GRADE6["CFItems"][2]["identifier"]  # CCSS.Math.Content.6.RP.A.1

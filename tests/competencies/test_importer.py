@@ -1,4 +1,4 @@
-"""CASE import on every real sample in ../shared/samples/case/ (standards.md section 1)."""
+"""CASE import on every real sample in tests/data/samples/case/ (standards.md section 1; origins in SOURCES.md)."""
 
 import io
 import json
@@ -13,7 +13,7 @@ from competencies.models import Competency, Framework, Prerequisite
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "case"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples" / "case"
 PACKAGES = sorted(p.name for p in SAMPLES.glob("*.json"))
 GRADE6 = SAMPLES / "opensalt-sample-ccss-grade6-ratios-precedes.json"
 

@@ -31,7 +31,7 @@ from tests.roster.roster_files import RosterFiles
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 MAYA = "Maya Rivera"  # demo-student-00: IEP, on the case manager's caseload, child of parent@demo.test
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
 @pytest.fixture(autouse=True)

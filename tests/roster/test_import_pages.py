@@ -14,7 +14,7 @@ from roster.models import ImportRun, School, Student
 from .roster_files import RosterFiles
 
 pytestmark = pytest.mark.django_db
-SAMPLES = Path("/work/shared/samples/oneroster")
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples" / "oneroster"
 
 
 def zipped(folder: Path, tmp_path: Path) -> bytes:

@@ -27,9 +27,7 @@ from .roster_files import RosterFiles
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path("/work/shared/samples/oneroster")
-if not SAMPLES.exists():
-    SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "oneroster"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples" / "oneroster"
 
 
 def table_sizes() -> dict[str, int]:
