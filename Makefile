@@ -62,7 +62,7 @@ worker: $(VENV)/.installed-runtime
 	$(VENV)/bin/celery -A config worker -l info
 
 messages: $(VENV)/.installed-runtime
-	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=tests
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
 	$(PY) manage.py compilemessages -l es --ignore=.venv
 
 # README screenshots: the demo on a scratch SQLite database, served on a spare port, photographed by Chromium.
