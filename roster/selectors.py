@@ -162,6 +162,16 @@ def without_case_manager(students: QuerySet[Student]) -> WithoutCaseManager:
     return WithoutCaseManager(count=rows[0].total if rows else 0, students=rows)
 
 
+def without_case_manager_per_school(students: QuerySet[Student]) -> list[dict]:
+    """The same students counted per school, with no names: what the district administrator, who keeps the
+    roster but not student records, may know ("no student records", README; issue 15.4)."""
+    return list(
+        students.filter(plan=Student.Plan.IEP, is_active=True)
+        .exclude(Exists(Caseload.objects.active_case_managers().filter(student=OuterRef("pk"))))
+        .values("school__name").annotate(n=Count("pk")).order_by("school__name")
+    )
+
+
 def administered_students(user: User) -> QuerySet[Student]:
     """Every student of the districts `user` administers (for counts and repairs, not their records)."""
     districts = StaffAssignment.objects.filter(user=user, role=StaffAssignment.Role.DISTRICT_ADMIN).values("district")

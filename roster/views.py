@@ -73,7 +73,7 @@ def district_overview(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     return render(request, "roster/district_overview.html", {
         "schools": selectors.district_overview(request.user),
-        "without_case_manager": selectors.without_case_manager(selectors.administered_students(request.user)),
+        "without_case_manager": selectors.without_case_manager_per_school(selectors.administered_students(request.user)),
     })
 
 
