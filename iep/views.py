@@ -383,7 +383,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page, "filter_form": filter_form, "cutoff": cutoff, "target_days": target_days,
         "querystring_base": query.urlencode() + "&" if query else "", "is_director": is_director,
-        "owner_only": user.role in INPUT_OWNERS,
+        "owner_only": user.role in INPUT_OWNERS, "sees_deadlines": user.role in REVIEWERS,
         "bulk_owners": selectors.bulk_owners(page.object_list) if is_director else [],
         "without_case_manager": selectors.without_case_manager(user) if is_director else None,
     }
