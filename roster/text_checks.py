@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 DIRECTION = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates (from "\ud800" escapes in JSON) are not text at all: they cannot be stored or encoded.
+BROKEN = re.compile(r"[\ud800-\udfff]")
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def code_point(char: str) -> str:
 
 
 def printable(text: str, limit: int | None = None) -> str:
-    """`text` safe to store and show as one line: control and direction characters become U+FFFD, and
+    """`text` safe to store and show as one line: control, direction and broken characters become U+FFFD, and
     past `limit` characters it is cut with an ellipsis (a report quotes values; a value may be 100,000 characters)."""
     text = UNPRINTABLE.sub("\ufffd", text)
     if limit is not None and len(text) > limit:

@@ -31,6 +31,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from roster import text_checks
+
 from ..graph import find_cycle
 from ..models import Competency, Framework, Prerequisite, ProficiencyLevel, ProficiencyScale
 
@@ -42,12 +44,6 @@ DEFAULT_LEVELS = [(1, "Beginning"), (2, "Developing"), (3, "Proficient"), (4, "A
 # A JSON string (skipped whole, escapes included; an unclosed one runs to the end, so no backtracking and one
 # pass over the text) or one bracket: the depth scan needs nothing else.
 _STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
-# What a stored text may not hold. Line breaks and tabs are fine in a statement, nowhere else.
-_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_BIDI_OVERRIDE = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
-_BROKEN = re.compile(r"[\ud800-\udfff]")  # lone surrogates from "\\ud800" escapes: not storable text
-_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 class CaseImportError(Exception):
@@ -86,8 +82,7 @@ def _key(identifier: str) -> str:
 
 def _shown(text: str, limit: int = 80) -> str:
     """A value from the file, safe to put in a message: short, no control or direction characters."""
-    text = _UNSHOWABLE.sub("\ufffd", text)
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+    return text_checks.printable(text, limit)
 
 
 def _found(value) -> str:
@@ -130,23 +125,24 @@ def _checked(model, column: str, value: str, *, where: str, name: str) -> str:
     if limit and len(value) > limit:
         raise CaseImportError(_("%(where)s: %(field)s is too long (%(length)d characters; at most %(limit)d).")
                               % {"where": where, "field": name, "length": len(value), "limit": limit})
+    # The character classes are roster.text_checks' (the OneRoster check's too); the messages name CASE's place.
     single_line = limit is not None  # CharField: one line; TextField (the statement): lines and tabs allowed
-    found = _BROKEN.search(value)
+    found = text_checks.BROKEN.search(value)
     if found:
         raise CaseImportError(_("%(where)s: %(field)s contains a broken character (%(code)s) that is not valid text.")
-                              % {"where": where, "field": name, "code": f"U+{ord(found.group()):04X}"})
-    found = (_CONTROL_SINGLE_LINE if single_line else _CONTROL_MULTI_LINE).search(value)
+                              % {"where": where, "field": name, "code": text_checks.code_point(found.group())})
+    found = (text_checks.CONTROL if single_line else text_checks.CONTROL_MULTILINE).search(value)
     if found:
         raise CaseImportError(
             _("%(where)s: %(field)s contains an invisible control character (%(code)s), such as a null byte or a "
               "line break, which is not allowed there.")
-            % {"where": where, "field": name, "code": f"U+{ord(found.group()):04X}"})
-    found = _BIDI_OVERRIDE.search(value) if single_line else None
+            % {"where": where, "field": name, "code": text_checks.code_point(found.group())})
+    found = text_checks.DIRECTION.search(value) if single_line else None
     if found:
         raise CaseImportError(
             _("%(where)s: %(field)s contains a hidden character that changes the direction of the text (%(code)s), "
               "which could make it display differently from what it says. Remove it and import the file again.")
-            % {"where": where, "field": name, "code": f"U+{ord(found.group()):04X}"})
+            % {"where": where, "field": name, "code": text_checks.code_point(found.group())})
     return value
 
 
