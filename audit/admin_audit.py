@@ -14,6 +14,20 @@ from .models import AccessEvent
 from .services import WRITE_METHODS, client_ip
 
 
+class ReadOnlyAdminMixin:
+    """An admin that shows rows and never adds, changes or deletes them: the rows are written elsewhere (the app's
+    services, with their checks and history) or never changed (the access trail)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class StudentRecordAdmin(admin.ModelAdmin):
     """Base for admin classes of models that hold one student's record.
 

@@ -5,7 +5,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from audit.admin_audit import StudentRecordAdmin
+from audit.admin_audit import ReadOnlyAdminMixin, StudentRecordAdmin
 
 from . import services
 from .forms import CaseUploadForm
@@ -89,21 +89,12 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(StudentRecordAdmin):
+class EvidenceAdmin(ReadOnlyAdminMixin, StudentRecordAdmin):
     """Read only: evidence is written through competencies.services (checked against the scale, mastery recomputed),
     and corrected or voided from the student's pages, with a reason kept in its history."""
 
     list_display = ["student", "competency", "score", "observed_on", "kind", "demonstration"]
     raw_id_fields = ["student", "competency", "recorded_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Mastery)

@@ -4,22 +4,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from audit.admin_audit import StudentRecordAdmin
+from audit.admin_audit import ReadOnlyAdminMixin, StudentRecordAdmin
 
 from .models import Accommodation, ProfileGoal, ProfileSection
 
 
-class ReadOnlyHistoryAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, StudentRecordAdmin, SimpleHistoryAdmin):
     raw_id_fields = ["student"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProfileSection)
