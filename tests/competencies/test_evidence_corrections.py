@@ -169,3 +169,21 @@ def test_a_result_of_another_student_is_not_found(client, teacher, student, comp
     evidence = record(other, competencies[0], 2, teacher)
     client.force_login(teacher)
     assert client.get(reverse("competencies:evidence-correct", args=[student.uuid, evidence.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("changed", [1, 4])
+def test_the_competency_page_query_count_does_not_grow_with_corrected_and_removed_results(
+    client, student, teacher, competencies, changed, django_assert_num_queries
+):
+    """T10: the page lists corrected results and the removed ones with who and why in a fixed number of queries."""
+    for day in range(changed):
+        corrected = record(student, competencies[0], 2, teacher, days_ago=2 * day + 1)
+        services.correct_evidence(evidence=corrected, corrected_by=teacher, reason="Typed wrong", score=D(3))
+        removed = record(student, competencies[0], 1, teacher, days_ago=2 * day + 2)
+        services.void_evidence(evidence=removed, voided_by=teacher, reason="Another student's test")
+    client.force_login(teacher)
+    url = reverse("competencies:student-competency", args=[student.uuid, competencies[0].pk])
+    client.get(url)  # warm the per-process caches (scale, session) so both sizes count the same work
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert response.content.decode().count("Another student&#x27;s test") == changed

@@ -200,3 +200,19 @@ def test_a_report_keeps_its_snapshot_and_the_next_one_lists_the_correction(clien
     assert "Corrections to results in earlier reports" in page and "Miscounted one word" in page
     # the report of the period corrected lists nothing: its own data already count the correction
     assert services.report_context(plan=goal.plan, period=last_period)["corrections"] == []
+
+
+@pytest.mark.parametrize("changed", [1, 3])
+def test_the_goal_page_query_count_does_not_grow_with_corrections(client, student, goal, case_manager, changed,
+                                                                  django_assert_num_queries):
+    """T10: the history of results with its corrections and voids, in the same queries however many there are."""
+    points = _points(goal, case_manager, [50] * (2 * changed))
+    for corrected, voided in zip(points[::2], points[1::2]):
+        services.correct_result(goal=goal, point_id=corrected.pk, by=case_manager, version=corrected.version,
+                                measured_on=corrected.measured_on, value=Decimal(55), note="", reason="Wrong key")
+        services.void_result(goal=goal, point_id=voided.pk, by=case_manager, version=voided.version, reason="Wrong goal")
+    client.force_login(case_manager)
+    url = reverse("iep:goal-detail", args=[student.uuid, goal.pk])
+    with django_assert_num_queries(11):
+        page = client.get(url).content.decode()
+    assert (page.count("Wrong key"), page.count("Wrong goal")) == (changed, changed)
