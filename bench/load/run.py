@@ -21,13 +21,14 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LOG = Path("/tmp/waypoint-bench-gunicorn.log")
+LOG = Path(tempfile.gettempdir()) / "waypoint-bench-gunicorn.log"
 MIX = [("teacher", 40), ("guardian", 30), ("student", 15), ("case_manager", 10), ("director", 5)]
 
 
