@@ -1,4 +1,7 @@
-"""T1.3: a POST to any student route by a principal who may not act changes no row; without a CSRF token, 403."""
+"""T1.3: a POST to any student route by a principal who may not act changes no field of any row (a hash of
+every table, so an UPDATE is caught as well as an INSERT); without a CSRF token, 403."""
+
+import hashlib
 
 import pytest
 from django.apps import apps
@@ -17,8 +20,18 @@ pytestmark = pytest.mark.django_db
 EXPECTED_WRITES = {AccessEvent, apps.get_model("sessions", "Session")}
 
 
-def row_counts() -> dict[str, int]:
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models() if m not in EXPECTED_WRITES}
+def table_fingerprints() -> dict[str, str]:
+    """Every field of every row of every table, hashed per table: an UPDATE changes it as surely as an INSERT."""
+    fingerprints = {}
+    for model in apps.get_models():
+        if model in EXPECTED_WRITES:
+            continue
+        columns = [f.attname for f in model._meta.concrete_fields]
+        digest = hashlib.sha256()
+        for row in model._base_manager.order_by("pk").values_list(*columns):
+            digest.update(repr(row).encode())
+        fingerprints[model._meta.label] = digest.hexdigest()
+    return fingerprints
 
 
 def test_unauthorised_posts_to_student_routes_change_nothing(demo):
@@ -28,7 +41,7 @@ def test_unauthorised_posts_to_student_routes_change_nothing(demo):
     for principal, client in clients.items():
         if principal != "anonymous":
             client.force_login(accounts[principal])  # signing in writes its own rows (session, sign-in log)
-    before = row_counts()
+    before = table_fingerprints()
     wrong = []
     for name, entry in sorted(MATRIX.items()):
         if not isinstance(entry, StudentRoute):
@@ -43,7 +56,8 @@ def test_unauthorised_posts_to_student_routes_change_nothing(demo):
                 if response.status_code not in (302, 403, 404):
                     wrong.append((name, principal, subject, response.status_code))
     assert wrong == []
-    assert row_counts() == before
+    changed = {label for label, digest in table_fingerprints().items() if before[label] != digest}
+    assert changed == set()
 
 
 def test_post_without_csrf_token_is_refused(demo):
