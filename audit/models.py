@@ -7,13 +7,32 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Queryset writes refuse too, so `AccessEvent.objects.filter(...).update()` or `.delete()` cannot
+    rewrite the trail on a database without the PostgreSQL trigger (SQLite, the embedded default)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Access events cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError("Access events cannot be deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Access events cannot be changed")
+
+    def _raw_delete(self, using):
+        raise AppendOnlyError("Access events cannot be deleted")
+
+
 class AccessEvent(models.Model):
     """Who viewed or changed which student's record, when and from where (FERPA 99.32).
 
     Written by the access door (roster.decorators.student_view), never by a view
     remembering to. Rows are never changed or deleted: on PostgreSQL a trigger
-    refuses it (migration 0002); on SQLite save()/delete() refuse it.
+    refuses it (migration 0002); everywhere save(), delete() and the queryset's update() and delete() refuse it.
     """
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Outcome(models.TextChoices):
         ALLOWED = "allowed", _("Allowed")
@@ -36,6 +55,7 @@ class AccessEvent(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["-at"]
         indexes = [
             models.Index(fields=["student", "at"], name="accessevent_student_at"),

@@ -90,6 +90,23 @@ def test_events_cannot_be_changed_or_deleted(demo, maya):
     assert AccessEvent.objects.get().route_name == "roster:student-detail"
 
 
+def test_queryset_writes_cannot_change_or_delete_events_on_any_database(demo, maya):
+    """T2.3 (issue 19): `update()`, `bulk_update()` and a queryset `delete()` skip the model's save() and
+    delete(); on SQLite, with no trigger, they rewrote the trail. The queryset refuses them everywhere."""
+    client = Client()
+    client.force_login(demo["teacher@demo.test"])
+    client.get(reverse("roster:student-detail", args=[maya.uuid]))
+    event = AccessEvent.objects.get()
+    event.route_name = "tampered"
+    for write in (lambda: AccessEvent.objects.update(route_name="tampered"),
+                  lambda: AccessEvent.objects.bulk_update([event], ["route_name"]),
+                  lambda: AccessEvent.objects.filter(pk=event.pk).delete(),
+                  lambda: AccessEvent.objects.all()._raw_delete(AccessEvent.objects.db)):
+        with pytest.raises(AppendOnlyError):
+            write()
+    assert list(AccessEvent.objects.values_list("route_name", flat=True)) == ["roster:student-detail"]
+
+
 @pytest.mark.pg
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL leg only (the trigger exists only there)")
 def test_append_only_trigger_refuses_update_and_delete_on_postgresql(demo, maya):
@@ -97,14 +114,10 @@ def test_append_only_trigger_refuses_update_and_delete_on_postgresql(demo, maya)
     client = Client()
     client.force_login(demo["teacher@demo.test"])
     client.get(reverse("roster:student-detail", args=[maya.uuid]))
-    with pytest.raises(DatabaseError):
-        from django.db import transaction
+    from django.db import transaction
 
-        with transaction.atomic():
-            AccessEvent.objects.update(route_name="tampered")
-    with pytest.raises(DatabaseError):
-        from django.db import transaction
-
-        with transaction.atomic():
-            AccessEvent.objects.all()._raw_delete(AccessEvent.objects.db)
+    # Raw SQL, past the model and its queryset guards: only the trigger stands in the way.
+    for sql in ("UPDATE audit_accessevent SET route_name = 'tampered'", "DELETE FROM audit_accessevent"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
     assert list(AccessEvent.objects.values_list("route_name", flat=True)) == ["roster:student-detail"]
