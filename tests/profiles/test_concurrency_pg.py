@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -36,10 +36,6 @@ def _in_own_connection(work):
             connections.close_all()  # this thread's own connection
 
     return run
-
-
-def test_database_is_postgresql():
-    assert connection.vendor == "postgresql", "the [pg] leg needs DATABASE_URL=postgres://..."
 
 
 def test_many_editors_lose_no_update(teacher, student):

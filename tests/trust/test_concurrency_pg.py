@@ -11,7 +11,7 @@ import threading
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -58,10 +58,6 @@ def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def test_database_is_postgresql():
-    assert connection.vendor == "postgresql", "the [pg] leg needs DATABASE_URL=postgres://..."
 
 
 def test_two_reviewers_answering_one_input_at_once_give_one_winner(student, guardian, case_manager, sped_director):
