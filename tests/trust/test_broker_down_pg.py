@@ -127,7 +127,8 @@ def test_parent_inputs_are_saved_fast_with_the_broker_down_and_the_sweep_sends_e
     assert saved.filter(notified_at=None).count() == INPUTS  # the outbox: every notification pending
     assert mail.outbox == []
 
-    current_app.conf.task_always_eager = True  # the broker is back (tasks run here, as on a worker)
+    # The sweep's own logic, run here; a real broker coming back to a real worker is test_redis_stopped_pg.py.
+    current_app.conf.task_always_eager = True
     assert sweep_outbox.delay().get() == INPUTS
     assert sweep_outbox.delay().get() == 0
     assert saved.filter(notified_at=None).count() == 0

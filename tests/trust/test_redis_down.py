@@ -1,5 +1,6 @@
-"""T8.3: pages keep working with Redis down. The cache fails open (config/cache.py); sessions and the
-lockout records live in the database; no page waits on the broker."""
+"""T8.3 on both legs: pages keep working with the cache at a closed port. The cache fails open
+(config/cache.py); sessions and the lockout records live in the database. The broker half (no eager mode,
+a real Redis stopped and started again, a real worker) is tests/trust/test_redis_stopped_pg.py."""
 
 import socket
 import time
@@ -32,7 +33,6 @@ def redis_down(settings):
     url = f"redis://127.0.0.1:{_closed_port()}/0"
     settings.CACHES = {"default": {"BACKEND": "config.cache.FailOpenRedisCache", "LOCATION": url,
                                    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
-    settings.CELERY_BROKER_URL = url
     yield url
 
 
@@ -59,7 +59,7 @@ def _timed_get(client, url) -> tuple[int, float]:
 
 
 def test_every_role_home_and_a_student_page_answer_200_with_redis_down(demo, redis_down):
-    """T8.3: each role's home and a student page -> 200 with cache and broker unreachable, each < 1 s slower
+    """T8.3: each role's home and a student page -> 200 with the cache unreachable, each < 1 s slower
     than the same page with a working cache."""
     maya = Student.objects.get(sourced_id="demo-student-00")
     slow = []
