@@ -32,7 +32,7 @@ DEFAULT_RESPONSE_TARGET = 10
 
 def current_plan(student: Student) -> IEPPlan | None:
     """The student's current plan with its team, goals and every goal's points (4 queries)."""
-    return (
+    plan = (
         IEPPlan.objects.filter(student=student, is_current=True)
         .select_related("case_manager")
         .prefetch_related(
@@ -43,6 +43,9 @@ def current_plan(student: Student) -> IEPPlan | None:
         )
         .first()
     )
+    if plan is not None:
+        plan.student = student  # the caller's student, school and all: `plan.student` costs no second query
+    return plan
 
 
 @dataclass(frozen=True)
