@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.health.HealthCheckMiddleware",  # /healthz and /readyz, before the Host check and the HTTPS redirect
     # First, so it compresses what every other middleware wrote (P6). Django's gzip adds random bytes to each
     # response (BREACH mitigation since 4.2) and CSRF tokens are masked per response: docs/security.md.
     "django.middleware.gzip.GZipMiddleware",
