@@ -34,7 +34,11 @@ def _redis() -> None:
 
 
 def _storage() -> None:
-    default_storage.exists(PROBE_FILE)
+    bucket = getattr(default_storage, "bucket", None)
+    if bucket is not None:  # S3: a missing object is no error, so ask for the bucket itself
+        bucket.meta.client.head_bucket(Bucket=bucket.name)
+    else:
+        default_storage.exists(PROBE_FILE)
 
 
 def readiness() -> dict[str, str]:

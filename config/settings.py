@@ -236,8 +236,33 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+
+
+def s3_storage(bucket: str) -> dict:
+    """Stored files (report PDFs, photos, attachments) in a private S3-compatible bucket. Credentials come the
+    way boto3 finds them (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, an instance or pod role), never from here.
+    No URL to the bucket ever reaches a page: every download streams through a view behind the access door."""
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("WAYPOINT_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, R2...; unset: AWS
+        "region_name": os.environ.get("WAYPOINT_S3_REGION") or None,
+        "location": os.environ.get("WAYPOINT_S3_PREFIX", ""),
+        "default_acl": "private",
+        "file_overwrite": False,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+    }
+    if encryption := os.environ.get("WAYPOINT_S3_ENCRYPTION", "AES256"):  # empty: a store without SSE
+        options["object_parameters"] = {"ServerSideEncryption": encryption}
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# The local disk (MEDIA_ROOT) by default; an S3-compatible bucket when WAYPOINT_S3_BUCKET is set, so several
+# web and worker nodes share the files.
+S3_BUCKET = os.environ.get("WAYPOINT_S3_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_storage(S3_BUCKET) if S3_BUCKET else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
