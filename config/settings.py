@@ -130,6 +130,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction mode (DATABASE_POOLER=transaction) a server connection changes hands between
+# transactions, so nothing may outlive one: no server-side cursors (QuerySet.iterator() then fetches in chunks on
+# the client). Waypoint keeps no other session state in the connection (SET LOCAL only, no advisory locks).
+if os.environ.get("DATABASE_POOLER") == "transaction":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache when REDIS_URL is set ----------------------------
@@ -233,7 +238,7 @@ USE_TZ = True
 # --- Static files ------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 

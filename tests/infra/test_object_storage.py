@@ -4,7 +4,6 @@ family reads it only through the access door; a report PDF made by the job is do
 purging the student deletes the objects; /readyz checks the bucket. The settings are the production ones
 (config.settings.s3_storage), so a node configured with WAYPOINT_S3_BUCKET behaves as tested here."""
 
-import socket
 from datetime import timedelta
 
 import boto3
@@ -18,6 +17,7 @@ from config.settings import s3_storage
 from family_portal.models import Highlight, NotificationPreference
 from iep import monitoring, services
 from privacy.purge import purge_student
+from tests.infra.servers import MotoS3
 from tests.factories.iep import GoalFactory, IEPPlanFactory, ProgressPointFactory
 from tests.factories.family_portal import NotificationPreferenceFactory
 from tests.family_portal.test_photo_safety import jpeg_bytes, post_photo
@@ -28,14 +28,9 @@ BUCKET = "waypoint-test"
 
 @pytest.fixture(scope="module")
 def s3_server():
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server = MotoS3()
     server.start()
-    yield f"http://127.0.0.1:{port}"
+    yield server.url
     server.stop()
 
 

@@ -13,14 +13,9 @@ really in use); the test then stops the server (SIGTERM, the process is gone) an
 """
 
 import os
-import shutil
-import socket
-import subprocess
-import time
 import uuid
 
 import pytest
-import redis
 from celery import current_app
 from django.conf import settings
 from django.core.cache import caches
@@ -31,6 +26,7 @@ from iep.models import IEPInput
 from iep.tasks import sweep_outbox
 from roster.importers.service import _progress_writer
 from roster.models import ImportRun
+from tests.infra.servers import OwnRedis
 from tests.infra.workers import running_worker, worker_log
 from tests.trust.test_broker_down_pg import _forget_connections
 from tests.trust.test_redelivery_pg import _wait_for, sink  # noqa: F401 (the SMTP sink fixture)
@@ -46,39 +42,6 @@ pytestmark = [
 ]
 
 INPUTS = 5
-
-
-class OwnRedis:
-    """A redis-server on a spare loopback port, with no persistence, that the test can stop and start again."""
-
-    def __init__(self):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        assert binary, "redis-server is missing (.ci/run installs it)"
-        self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                if redis.Redis(port=self.port, socket_connect_timeout=0.2).ping():
-                    return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        with pytest.raises(redis.ConnectionError):
-            redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
 
 
 @pytest.fixture
@@ -116,6 +79,7 @@ def test_pages_answer_with_redis_stopped_and_kept_notifications_go_once_when_it_
     assert "enrollments" in admin.get(import_page).content.decode()  # the page reads the live cache
 
     own_redis.stop()
+    assert not own_redis.is_up()
 
     # T8.3: the pages, including the one that reads the cache, answer without it.
     pages = [(admin, import_page), (_signed_in(teacher), reverse("roster:staff-home")),
