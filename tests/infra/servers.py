@@ -3,9 +3,11 @@
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -88,16 +90,16 @@ class MotoS3:
 
 
 class PgBouncer:
-    """PgBouncer in transaction mode in front of the local PostgreSQL, any user, no password (loopback only)."""
+    """PgBouncer in transaction mode in front of the local PostgreSQL (auth_type any: loopback only, as `pg_user`)."""
 
-    def __init__(self, workdir: Path, pg_host: str, pg_port: int):
+    def __init__(self, pg_host: str, pg_port: int, pg_user: str):
         self.port = free_port()
-        self.workdir = workdir
-        workdir.mkdir(parents=True, exist_ok=True)
+        # Its own folder under the system's temporary one: run as `nobody`, PgBouncer cannot enter pytest's (0700).
+        self.workdir = workdir = Path(tempfile.mkdtemp(prefix="waypoint-pgbouncer-"))
         workdir.chmod(0o777)
         self.ini = workdir / "pgbouncer.ini"
         self.ini.write_text(f"""[databases]
-* = host={pg_host} port={pg_port}
+* = host={pg_host} port={pg_port} user={pg_user}
 [pgbouncer]
 listen_addr = 127.0.0.1
 listen_port = {self.port}
@@ -121,32 +123,45 @@ logfile = {workdir / 'pgbouncer.log'}
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def read_log(self) -> str:
+        return (self.workdir / "pgbouncer.log").read_text()[-3000:]
 
 
 class Node:
     """One web node: gunicorn with production settings, on its own port."""
 
-    def __init__(self, name: str, env: dict[str, str], log_dir: Path, root: Path):
-        self.name, self.port, self.env, self.root = name, free_port(), env, root
+    def __init__(self, name: str, log_dir: Path, root: Path):
+        self.name, self.port, self.root = name, free_port(), root
         self.log = open(log_dir / f"{name}.log", "w")
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> None:
+    def start(self, env: dict[str, str]) -> None:
         command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
                    "--workers", "2", "--threads", "2", "--worker-class", "gthread", "--timeout", "60"]
-        self.process = subprocess.Popen(command, env=self.env, cwd=self.root, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(lambda: urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=2).status == 200,
-                 f"web node {self.name}", 60)
+        self.process = subprocess.Popen(command, env=env, cwd=self.root, stdout=self.log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        try:
+            wait_for(lambda: urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=2).status == 200,
+                     f"web node {self.name}", 60)
+        except Exception as error:
+            raise AssertionError(f"web node {self.name} is not ready: {error}\n{self.read_log()}") from error
 
     def kill(self) -> None:
-        self.process.kill()
+        """The whole node dies at once: gunicorn's master and its workers (SIGKILL to the process group)."""
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=30)
         self.log.close()
+
+    def read_log(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text()[-3000:]
 
 
 class Nginx:
