@@ -12,8 +12,8 @@ RUN apt-get update \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
-RUN groupadd --system waypoint \
-    && useradd --system --gid waypoint --home-dir /app --shell /usr/sbin/nologin waypoint \
+RUN groupadd --system --gid 999 waypoint \
+    && useradd --system --uid 999 --gid waypoint --home-dir /app --shell /usr/sbin/nologin waypoint \
     && mkdir -p /var/lib/waypoint/media /var/lib/waypoint/beat \
     && chown -R waypoint:waypoint /var/lib/waypoint
 

@@ -117,3 +117,24 @@ def test_dockerfile_runs_as_non_root_with_collected_static():
     assert user_lines == ["USER waypoint"]
     assert lines.index("USER waypoint") < next(i for i, line in enumerate(lines) if line.startswith("CMD "))
     assert lines[-1].startswith('CMD ["gunicorn", "config.wsgi"')
+
+
+def test_the_nodes_profile_puts_two_web_nodes_behind_the_proxy_on_pgbouncer_and_the_bucket(compose):
+    """Issue 23: `--profile nodes` is the several-node picture; the default `up` is unchanged."""
+    services = compose["services"]
+    nodes = [name for name in ("node1", "node2") if "nodes" in services[name].get("profiles", [])]
+    assert nodes == ["node1", "node2"]
+    proxy_conf = (BASE_DIR / compose["configs"]["proxy-nginx"]["file"]).read_text()
+    assert "server node1:8000" in proxy_conf and "server node2:8000" in proxy_conf
+    assert "proxy_next_upstream error timeout" in proxy_conf
+    for name in ("node1", "node2", "node-worker"):
+        env = services[name]["environment"]
+        assert "@pgbouncer:" in env["DATABASE_URL"] and env["DATABASE_POOLER"] == "transaction", name
+        assert env["WAYPOINT_S3_BUCKET"] and "volumes" not in services[name], name  # no file on a node's disk
+    for name in ("web", "worker", "beat"):
+        assert "profiles" not in services[name]
+
+
+def test_exactly_one_beat_in_every_topology(compose):
+    beats = [name for name, service in compose["services"].items() if "beat" in service.get("command", [])]
+    assert beats == ["beat"] and "deploy" not in compose["services"]["beat"]
