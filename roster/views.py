@@ -14,7 +14,9 @@ from notifications import outbox
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 
-from . import drafts, selectors
+from django.utils import timezone
+
+from . import drafts, selectors, start_page
 from .access import administers_district
 from .decorators import role_required, student_view
 from .forms import RosterUploadForm
@@ -28,6 +30,7 @@ PAGE_SIZE = 50
 @role_required(*User.STAFF_ROLES)
 def staff_home(request: HttpRequest) -> HttpResponse:
     context = {
+        "needs_you": start_page.needs_you(request.user, timezone.localdate()),
         "sections": selectors.current_sections_taught(request.user),
         "caseload": selectors.caseload_for(request.user),
     }
