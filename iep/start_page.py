@@ -67,17 +67,19 @@ def _due(user: User, today: date) -> list[NeedsYou]:
     plans = list(IEPPlan.objects.filter(is_current=True, student__in=_caseload(user))
                  .select_related("student").order_by("annual_review_due", "pk"))
     items = []
-    for key, field, one, many in (
-        ("reviews-due", "annual_review_due", "%(n)d annual review due within %(days)d days",
-         "%(n)d annual reviews due within %(days)d days"),
-        ("reevaluations-due", "reevaluation_due", "%(n)d re-evaluation due within %(days)d days",
-         "%(n)d re-evaluations due within %(days)d days"),
-    ):
+    for key, field in (("reviews-due", "annual_review_due"), ("reevaluations-due", "reevaluation_due")):
         due = sorted((p for p in plans if getattr(p, field) and getattr(p, field) <= until), key=lambda p: getattr(p, field))
         if not due:
             continue
+        words = {"n": len(due), "days": DUE_SOON_DAYS}
+        if key == "reviews-due":
+            label = ngettext("%(n)d annual review due within %(days)d days",
+                             "%(n)d annual reviews due within %(days)d days", len(due)) % words
+        else:
+            label = ngettext("%(n)d re-evaluation due within %(days)d days",
+                             "%(n)d re-evaluations due within %(days)d days", len(due)) % words
         items.append(NeedsYou(
-            key=key, count=len(due), label=ngettext(one, many, len(due)) % {"n": len(due), "days": DUE_SOON_DAYS},
+            key=key, count=len(due), label=label,
             url=reverse("iep:student-iep", args=[due[0].student.uuid]), link_text=_("Open the soonest"),
             entries=[Entry(p.student.display_name, _late_or_due(getattr(p, field), today),
                            reverse("iep:student-iep", args=[p.student.uuid])) for p in due[:SHOWN]]))
