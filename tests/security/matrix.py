@@ -204,6 +204,7 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "roster:import-detail": Route(expect={"admin": 404}, kwargs=lambda w: {"run_id": 999999}),
     "roster:import-apply": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"run_id": 999999}),
     "roster:invitation-list": only({"admin"}),
+    "roster:invitation-preview": only({"admin"}),
     "roster:invitation-send-all": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
     "roster:invitation-resend": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"invitation_id": 999999}),
     # idle timeout (issue #11, T9.6): status for anyone signed in; extending and drafts are POST only
