@@ -284,6 +284,7 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "iep:queue-assign": Route(expect={"director": 405}),
     "iep:deadlines": only(IEP_REVIEWERS),
     "iep:reports-generate": Route(expect={"director": 405}),
+    "iep:reports-progress": Route(expect={"director": 200}, query="?period=2026-Q3"),
     # family_portal: the family's pages are the parents' alone (staff who see the child get 403);
     # staff who teach the child or have them on caseload post highlights and see the family's replies.
     "family_portal:home": only(FAMILIES),
