@@ -43,3 +43,52 @@ def test_teacher_start_page_shows_counts_and_links(signed_in_page):
     page.go_back()
     assert run_axe(page).violations == []
     assert session.problems.items == []
+
+
+PAGES = {
+    "teacher@demo.test": ["paths-pacing-late", "grid-evidence"],
+    "admin@demo.test": ["invitation-preview"],
+    "director@demo.test": ["reports-progress"],
+}
+
+
+def _url(name: str) -> str:
+    from competencies.models import SectionCompetency
+
+    section = Section.objects.get(name="Grade 5 Math", teachers__email="teacher@demo.test")
+    if name == "paths-pacing-late":
+        return reverse("paths:section-pacing", args=[section.pk]) + "?sort=late"
+    if name == "grid-evidence":
+        competency = SectionCompetency.objects.filter(section=section).order_by("position").first().competency_id
+        return reverse("competencies:section-evidence", args=[section.pk]) + f"?competency={competency}"
+    if name == "invitation-preview":
+        return reverse("roster:invitation-preview")
+    return reverse("iep:reports-progress") + "?period=2026-Q3"
+
+
+@pytest.mark.parametrize("email", sorted(PAGES))
+def test_changed_pages_pass_axe(signed_in_page, email):
+    """T9.1 on the pages issue 17.3 and 17.6 changed or added (the start page and the grid are checked above)."""
+    session = signed_in_page(email)
+    for name in PAGES[email]:
+        session.page.goto(_url(name))
+        result = run_axe(session.page)
+        assert result.violations == [], (name, [str(v) for v in result.violations])
+    assert session.problems.items == []
+
+
+def test_recording_results_opens_a_students_accommodations(signed_in_page):
+    """The compact control: one line per student says how many come from the plan; opening it shows them ticked."""
+    session = signed_in_page("teacher@demo.test")
+    page = session.page
+    page.goto(_url("grid-evidence"))
+    summary = page.locator("details.accommodations-used summary").filter(has_text="from the plan").first
+    summary.click()
+    details = page.locator("details.accommodations-used[open]").first
+    assert details.locator("input:checked").count() >= 1
+    level = page.locator("select[name^=level_]").first
+    # The menu is wide enough for its longest label with its padding and arrow ("3 – Profic" was cut).
+    assert level.evaluate("""e => { const c = document.createElement('canvas').getContext('2d'), s = getComputedStyle(e);
+        c.font = s.font; const longest = Math.max(...[...e.options].map(o => c.measureText(o.text).width));
+        return longest + parseFloat(s.paddingLeft) + parseFloat(s.paddingRight) <= e.clientWidth + 1; }""")
+    assert session.problems.items == []
