@@ -73,6 +73,16 @@ def _queue(ids: list[int]) -> None:
     task_send_invitations.delay(invitation_ids=ids)
 
 
+def render_invitation(*, user: User, link: str) -> tuple[str, str]:
+    """The invitation email (subject, body) in the person's language: what is sent, and what the district
+    administrator previews before sending (the preview passes a stand-in for the link)."""
+    with translation.override(user.preferred_language):
+        context = {"user": user, "link": link, "days": Invitation.VALID_DAYS}
+        subject = render_to_string("accounts/emails/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/emails/invitation.txt", context)
+    return subject, body
+
+
 def send_invitation(*, invitation: Invitation, base_url: str) -> bool:
     """Email the current link once: claim it with a conditional UPDATE, release the claim if sending fails.
     A mail server that says no is recorded (T8.6): for now, raised for the task to retry; for good, shown
@@ -84,10 +94,7 @@ def send_invitation(*, invitation: Invitation, base_url: str) -> bool:
         return False  # already sent by an earlier try, replaced by a newer link, or accepted
     user = invitation.user
     link = base_url.rstrip("/") + reverse("accounts:invitation-accept", kwargs={"token": token_for(invitation)})
-    with translation.override(user.preferred_language):
-        context = {"user": user, "link": link, "days": Invitation.VALID_DAYS}
-        subject = render_to_string("accounts/emails/invitation_subject.txt", context).strip()
-        body = render_to_string("accounts/emails/invitation.txt", context)
+    subject, body = render_invitation(user=user, link=link)
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except Exception as error:

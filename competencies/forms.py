@@ -118,9 +118,10 @@ class BulkEvidenceForm(forms.Form):
         label=_("How students showed it (unless changed for a student)"), choices=Evidence.Demonstration.choices
     )
 
-    def __init__(self, *args, students: list[Student], levels, **kwargs):
+    def __init__(self, *args, students: list[Student], levels, planned: dict[int, list[str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.students = students
+        planned = planned or {}
         self.fields["observed_on"].initial = timezone.localdate()
         self.rows = []
         for student in students:
@@ -138,8 +139,10 @@ class BulkEvidenceForm(forms.Form):
             self.fields[f"acc_{student.pk}"] = forms.MultipleChoiceField(
                 label=_("Accommodations %(name)s used") % {"name": name}, required=False,
                 choices=Evidence.Accommodation.choices, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                initial=planned.get(student.pk, []),  # ticked from the student's plan; the teacher unticks what was not used
             )
-            self.rows.append((student, self[f"level_{student.pk}"], self[f"how_{student.pk}"], self[f"acc_{student.pk}"]))
+            self.rows.append((student, self[f"level_{student.pk}"], self[f"how_{student.pk}"], self[f"acc_{student.pk}"],
+                              len(planned.get(student.pk, []))))
 
     def clean_observed_on(self):
         return _not_in_future(self.cleaned_data.get("observed_on"))

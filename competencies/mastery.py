@@ -191,27 +191,29 @@ def next_result_needed(scores: Sequence[Decimal], params: Params, levels: Sequen
 
 
 def describe_method(params: Params, count: int, at_mastery: int) -> str:
+    """How the level was reached, in plain words (issue 17.3): never the method's jargon or its weights.
+
+    Only `explain` calls this: the explanation is written in one place for every page that shows it.
+    """
     if params.method == LATEST:
-        return ngettext("the most recent of %(n)d result", "the most recent of %(n)d results", count) % {"n": count}
+        return ngettext("the most recent result counts (%(n)d result so far)",
+                        "the most recent result counts (%(n)d results so far)", count) % {"n": count}
     if params.method == HIGHEST:
-        return ngettext("the highest of %(n)d result", "the highest of %(n)d results", count) % {"n": count}
+        return ngettext("the best result counts (%(n)d result so far)",
+                        "the best result counts (%(n)d results so far)", count) % {"n": count}
     if params.method == AVERAGE:
-        return ngettext("the average of %(n)d result", "the average of %(n)d results", count) % {"n": count}
+        return ngettext("every result counts the same (%(n)d result so far)",
+                        "every result counts the same (%(n)d results so far)", count) % {"n": count}
     if params.method == DECAYING_AVERAGE:
-        return ngettext(
-            "decaying average of %(n)d result, newest weighted %(w)s%%",
-            "decaying average of %(n)d results, newest weighted %(w)s%%",
-            count,
-        ) % {"n": count, "w": _round(params.decay_weight * 100).normalize()}
+        return ngettext("recent results count more (%(n)d result so far)",
+                        "recent results count more (%(n)d results so far)", count) % {"n": count}
     if params.method == N_TIMES_AT_MASTERY:
-        return _("%(k)d of %(n)d results at the mastery level or above; %(needed)d needed") % {
+        return ngettext("%(k)d of %(n)d result reached the mastery level, and %(needed)d are needed",
+                        "%(k)d of %(n)d results reached the mastery level, and %(needed)d are needed", count) % {
             "k": at_mastery, "n": count, "needed": params.n_times,
         }
-    return ngettext(
-        "the trend line of %(n)d result, read at the latest one",
-        "the trend line of %(n)d results, read at the latest one",
-        count,
-    ) % {"n": count}
+    return ngettext("where the results are heading counts (%(n)d result so far)",
+                    "where the results are heading counts (%(n)d results so far)", count) % {"n": count}
 
 
 def explain(scores: Sequence[Decimal], params: Params, levels: Sequence[tuple[int, str]]) -> str:

@@ -272,3 +272,37 @@ def student_competencies(student: Student) -> QuerySet[Competency]:
 
 def student_evidence_rows(student: Student) -> QuerySet[Evidence]:
     return Evidence.objects.current().filter(student=student).select_related("competency", "recorded_by").order_by("observed_on", "pk")
+
+
+# --- the plan's accommodations, for recording results -------------------------------------
+
+# Which kind of accommodation a plan's description names, by the words it uses (English and Spanish): a plan is
+# written in free text ("Read aloud (except reading comprehension items)"), a result records one of the kinds.
+ACCOMMODATION_WORDS: dict[str, tuple[str, ...]] = {
+    Evidence.Accommodation.READ_ALOUD: ("read aloud", "read-aloud", "text-to-speech", "lectura en voz alta", "leer en voz alta"),
+    Evidence.Accommodation.EXTENDED_TIME: ("extended time", "extra time", "time and a half", "tiempo extendido", "tiempo adicional"),
+    Evidence.Accommodation.SPEECH_TO_TEXT: ("speech-to-text", "speech to text", "dictation", "dictado"),
+    Evidence.Accommodation.SCRIBE: ("scribe", "escriba"),
+    Evidence.Accommodation.CALCULATOR: ("calculator", "calculadora"),
+    Evidence.Accommodation.BREAKS: ("break", "descanso", "pausa"),
+    Evidence.Accommodation.SMALL_GROUP: ("small group", "separate", "quiet setting", "grupo pequeño", "lugar separado"),
+    Evidence.Accommodation.LARGE_PRINT: ("large print", "letra grande"),
+}
+
+
+def accommodation_kinds(description: str) -> set[str]:
+    """The kinds of accommodation (Evidence.Accommodation) a plan's description names; none if it names none."""
+    text = description.lower()
+    return {kind for kind, words in ACCOMMODATION_WORDS.items() if any(word in text for word in words)}
+
+
+def plan_accommodations_for_assessment(students: list[Student]) -> dict[int, list[str]]:
+    """Each student's current assessment accommodations from their plan (the learner profile's list), as the kinds
+    a result records: one query for the whole class. The form ticks these for the teacher, who can untick them."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = Student.objects.filter(pk__in=[s.pk for s in students], accommodations__is_active=True,
+                                  accommodations__category="assessment").values_list("pk", "accommodations__description")
+    for student_id, description in rows:
+        found[student_id] |= accommodation_kinds(description)
+    order = list(Evidence.Accommodation.values)
+    return {student_id: sorted(kinds, key=order.index) for student_id, kinds in found.items()}

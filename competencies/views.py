@@ -199,7 +199,8 @@ def section_evidence(request: HttpRequest, section_id: int) -> HttpResponse:
     if competency is None:
         return render(request, "competencies/section_evidence.html", context)
     levels = selectors.scale_info({competency.framework_id})[competency.framework_id].levels
-    form = forms.BulkEvidenceForm(request.POST or None, students=grid["students"], levels=levels)
+    form = forms.BulkEvidenceForm(request.POST or None, students=grid["students"], levels=levels,
+                                  planned=selectors.plan_accommodations_for_assessment(grid["students"]))
     if request.method == "POST" and form.is_valid():
         try:
             rows = services.record_section_evidence(

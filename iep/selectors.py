@@ -580,3 +580,29 @@ def report_corrections(plan: IEPPlan, period: str) -> list[ReportCorrection]:
         corrections = corrections.filter(at__lte=own)
     rows = corrections.select_related("point__goal", "by").order_by("at", "pk")
     return [ReportCorrection(goal=row.point.goal, correction=row) for row in rows]
+
+
+# --- Reports for a district: what will be made, and how far it has got (issue 17.6) -------------------------
+
+
+@dataclass(frozen=True)
+class DistrictReports:
+    """The reports a director asks for: the students they are for (per school), and how many are ready."""
+
+    per_school: list[dict]  # {"name", "students"} for every school with a student with a current plan
+    students: int
+    ready: int
+
+    @property
+    def finished(self) -> bool:
+        return self.ready >= self.students
+
+
+def district_reports(user: User, *, period: str, interim_up_to: date | None) -> DistrictReports:
+    """For the director's districts: who gets a report of `period` (students with a current plan, per school),
+    and how many of those reports are made, with their PDF. 2 queries."""
+    students = students_with_current_plan().filter(school__district__in=_directed_districts(user))
+    per_school = list(School.objects.filter(students__in=students).values("name").annotate(students=Count("students", distinct=True))
+                      .order_by("name"))
+    ready = ProgressReport.objects.filter(student__in=students, period=period, interim_up_to=interim_up_to).exclude(pdf="").count()
+    return DistrictReports(per_school=per_school, students=sum(row["students"] for row in per_school), ready=ready)

@@ -48,4 +48,5 @@ urlpatterns = [
     path("iep/queue/assign/", views.queue_assign, name="queue-assign"),
     path("iep/deadlines/", views.deadlines, name="deadlines"),
     path("iep/reports/generate/", views.reports_generate, name="reports-generate"),
+    path("iep/reports/progress/", views.reports_progress, name="reports-progress"),
 ]

@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import date
 
@@ -9,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
@@ -452,13 +454,37 @@ def reports_generate(request: HttpRequest) -> HttpResponse:
     if asked is None:
         return redirect("iep:deadlines")
     period, interim_up_to, label = asked
+    reports = selectors.district_reports(request.user, period=period, interim_up_to=interim_up_to)
+    if request.POST.get("confirm") != "yes":  # first: who and what, and a question
+        return render(request, "iep/reports_confirm.html", {"reports": reports, "label": label, "kind": request.POST.get("kind", "")})
     try:
         for district_id in selectors.directed_district_ids(request.user):
             tasks.generate_progress_reports.delay(period=period, district_id=district_id,
                                                   interim_up_to=interim_up_to and interim_up_to.isoformat())
     except OperationalError:
-        messages.error(request, _("The reports could not be started right now. Please try again in a few minutes."))
-    else:
-        messages.success(request, _("Progress reports for %(period)s are being prepared. Families are told when "
-                                    "each one is ready.") % {"period": label})
-    return redirect("iep:deadlines")
+        messages.error(request, _("Nothing was started: the reports could not be queued right now. Please try again in a "
+                                  "few minutes."))
+        return redirect("iep:deadlines")
+    messages.success(request, ngettext("%(n)d progress report for %(period)s is being prepared. This page shows how far it has got.",
+                                       "%(n)d progress reports for %(period)s are being prepared. This page shows how far they have got.",
+                                       reports.students) % {"n": reports.students, "period": label})
+    query = f"?period={period}" + (f"&interim={interim_up_to.isoformat()}" if interim_up_to else "")
+    return redirect(reverse("iep:reports-progress") + query)
+
+
+@role_required(Role.SPED_DIRECTOR)
+def reports_progress(request: HttpRequest) -> HttpResponse:
+    """How far the district's reports have got: polled every few seconds (htmx) until every one is ready."""
+    period = request.GET.get("period", "")
+    interim = request.GET.get("interim", "")
+    try:
+        interim_up_to = date.fromisoformat(interim) if interim else None
+        if not re.fullmatch(r"\d{4}-Q[1-4]", period):
+            raise ValueError(period)
+    except ValueError:
+        raise Http404("No such period") from None
+    label = ProgressReport(period=period, interim_up_to=interim_up_to).label
+    reports = selectors.district_reports(request.user, period=period, interim_up_to=interim_up_to)
+    context = {"reports": reports, "label": label, "query": request.GET.urlencode()}
+    template = "iep/reports_progress.html#status" if request.headers.get("HX-Request") == "true" else "iep/reports_progress.html"
+    return render(request, template, context)

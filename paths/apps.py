@@ -7,6 +7,7 @@ class PathsConfig(AppConfig):
     verbose_name = _("Learning paths and flexible learning")
 
     def ready(self) -> None:
+        from . import start_page  # noqa: F401  (registers its part of the staff start page)
         # competencies tells us when mastery changes (a lower app's signal); paths listens, never polls.
         from competencies.models import Mastery
         from competencies.signals import mastery_changed, mastery_changed_in_bulk

@@ -224,6 +224,34 @@ def _pacing_row(student: Student, path: StudentPath | None, today) -> PacingRow:
     return PacingRow(student, path, pace, current)
 
 
+PACE_ORDER = [pacing.BEHIND, pacing.ON_TRACK, pacing.AHEAD, pacing.FINISHED, pacing.NOT_STARTED]
+PACING_SORTS = ("name", "late", "pace")
+
+
+@dataclass(frozen=True)
+class PaceCount:
+    status: str  # a pacing status, or "none" for students with no path from the class
+    n: int
+
+
+def pacing_counts(rows: list[PacingRow]) -> list[PaceCount]:
+    """How many paths stand at each pace (behind first), and how many students have no path: the summary line."""
+    counts = {status: 0 for status in [*PACE_ORDER, "none"]}
+    for row in rows:
+        counts[row.pace.status if row.pace else "none"] += 1
+    return [PaceCount(status, n) for status, n in counts.items() if n]
+
+
+def sort_pacing(rows: list[PacingRow], sort: str) -> list[PacingRow]:
+    """`late`: the longest overdue first; `pace`: behind first, then on track, ahead, finished; `name`: as enrolled."""
+    if sort == "late":
+        return sorted(rows, key=lambda r: (-(r.pace.days_late if r.pace else -1)))
+    if sort == "pace":
+        return sorted(rows, key=lambda r: (PACE_ORDER.index(r.pace.status) if r.pace else len(PACE_ORDER),
+                                           -(r.pace.days_late if r.pace else 0)))
+    return rows
+
+
 @dataclass
 class Suggestion:
     competency: Competency

@@ -320,7 +320,10 @@ def section_assign(request: HttpRequest, section_id: int) -> HttpResponse:
 def section_pacing(request: HttpRequest, section_id: int) -> HttpResponse:
     section = _section(request, section_id, "paths.view_section")
     rows = selectors.section_pacing(section)
-    context = {"section": section, "rows": rows, "can_manage": request.user.has_perm("paths.manage_section", section)}
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.PACING_SORTS else "name"
+    context = {"section": section, "rows": selectors.sort_pacing(rows, sort), "counts": selectors.pacing_counts(rows),
+               "sort": sort, "sorts": [("name", _("Name")), ("late", _("Most overdue first")), ("pace", _("Behind first"))],
+               "can_manage": request.user.has_perm("paths.manage_section", section)}
     return render(request, "paths/section_pacing.html", context)
 
 

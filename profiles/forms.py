@@ -41,11 +41,27 @@ class SectionForm(VersionedForm):
         error_messages={"invalid_choice": _("Please choose who can read this section.")},
     )
 
+    # Set by the "Yes, clear it" button: clearing a section that has text is asked first (issue 17.6).
+    confirm_clear = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, section: ProfileSection, **kwargs):
         super().__init__(*args, **kwargs)
+        self.section = section
+        self.asks_to_clear = False
         self.fields["text"].label = section.get_kind_display()
         if section.has_fixed_visibility:
             del self.fields["visibility"]
+
+    def clean(self):
+        data = super().clean()
+        if "text" in data and not data["text"].strip() and self.section.text.strip() and not data.get("confirm_clear"):
+            self.asks_to_clear = True
+            raise forms.ValidationError(
+                _("You emptied “%(section)s”. Saving will clear it for everyone who reads it. The text stays in the "
+                  "section's history. Choose “Yes, clear it” to go ahead, or put the text back.")
+                % {"section": self.section.get_kind_display()}, code="confirm_clear")
+        data.pop("confirm_clear", None)
+        return data
 
 
 class AboutMeForm(VersionedForm):

@@ -17,6 +17,7 @@ urlpatterns = [
     # district: invitations
     path("district/invitations/", views.invitation_list, name="invitation-list"),
     path("district/invitations/send/", views.invitation_send_all, name="invitation-send-all"),
+    path("district/invitations/preview/", views.invitation_preview, name="invitation-preview"),
     path("district/invitations/<int:invitation_id>/resend/", views.invitation_resend, name="invitation-resend"),
     # drafts of long forms, kept on the server before a session times out (T9.6)
     path("students/<uuid:student_id>/drafts/profile-section/<slug:part>/", views.draft, {"form": "profile-section"},

@@ -14,7 +14,9 @@ from notifications import outbox
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 
-from . import drafts, selectors
+from django.utils import timezone
+
+from . import drafts, selectors, start_page
 from .access import administers_district
 from .decorators import role_required, student_view
 from .forms import RosterUploadForm
@@ -28,6 +30,7 @@ PAGE_SIZE = 50
 @role_required(*User.STAFF_ROLES)
 def staff_home(request: HttpRequest) -> HttpResponse:
     context = {
+        "needs_you": start_page.needs_you(request.user, timezone.localdate()),
         "sections": selectors.current_sections_taught(request.user),
         "caseload": selectors.caseload_for(request.user),
     }
@@ -137,12 +140,46 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "roster/invitation_list.html", context)
 
 
+PREVIEW_LINK = "https://…/invitation/…"  # a stand-in: each person's own link is made when it is sent
+
+
+@role_required(Role.DISTRICT_ADMIN)
+def invitation_preview(request: HttpRequest) -> HttpResponse:
+    """Before inviting many people at once: who they are, and the email each will read, in their language."""
+    district = _administered_district(request.user)
+    people = list(selectors.people_to_invite(district).order_by("last_name", "first_name", "pk"))
+    previews = {}
+    for person in people:  # one preview per language the recipients read
+        if person.preferred_language not in previews:
+            subject, body = invitations.render_invitation(user=person, link=PREVIEW_LINK)
+            previews[person.preferred_language] = {"language": person.get_preferred_language_display(), "lang": person.preferred_language,
+                                                   "subject": subject, "body": body, "example": person}
+    context = {"people": people, "previews": list(previews.values())}
+    return render(request, "roster/invitation_preview.html", context)
+
+
 @require_POST
 @role_required(Role.DISTRICT_ADMIN)
 def invitation_send_all(request: HttpRequest) -> HttpResponse:
+    """Invite the people the preview listed, and say in one message what happened: all sent, some, or none."""
     district = _administered_district(request.user)
-    created = invitations.invite(users=selectors.people_to_invite(district), invited_by=request.user)
-    messages.success(request, ngettext("%(count)d invitation is on its way.", "%(count)d invitations are on their way.", len(created)) % {"count": len(created)})
+    people = selectors.people_to_invite(district)
+    expected = sorted(int(pk) for pk in request.POST.getlist("person") if pk.isdigit())
+    now = sorted(people.values_list("pk", flat=True))
+    if not expected or expected != now:
+        messages.error(request, _("Nothing was sent: the list of people to invite changed since you looked at it. "
+                                  "Check the new list, then confirm again."))
+        return redirect("roster:invitation-preview")
+    created = invitations.invite(users=people.filter(pk__in=expected), invited_by=request.user)
+    sent, asked = len(created), len(expected)
+    if sent == asked:
+        messages.success(request, ngettext("%(count)d invitation is on its way.", "%(count)d invitations are on their way.",
+                                           sent) % {"count": sent})
+    elif sent:
+        messages.warning(request, _("%(sent)d of %(asked)d invitations are on their way; the others already had an "
+                                    "invitation or a password by then.") % {"sent": sent, "asked": asked})
+    else:
+        messages.error(request, _("No invitation was sent: everyone on the list already had an invitation or a password."))
     return redirect("roster:invitation-list")
 
 

@@ -30,9 +30,11 @@ def link_from(message) -> str:
 
 
 def invite_all(client, admin, django_capture_on_commit_callbacks):
+    """As the district administrator does it: look at the list first (the preview), then confirm that list."""
     client.force_login(admin)
+    listed = [str(person.pk) for person in client.get(reverse("roster:invitation-preview")).context["people"]]
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(reverse("roster:invitation-send-all"))
+        return client.post(reverse("roster:invitation-send-all"), {"person": listed})
 
 
 def test_bulk_invite_emails_everyone_without_a_password_once(client, admin, django_capture_on_commit_callbacks):
@@ -130,3 +132,33 @@ def test_invitation_list_query_count(client, admin, item_count, django_assert_nu
     with django_assert_num_queries(6):
         response = client.get(reverse("roster:invitation-list"))
     assert len(response.context["page"].object_list) == item_count
+
+
+def test_mass_invitation_shows_who_and_the_email_in_each_language_first(client, admin, django_capture_on_commit_callbacks):
+    """Issue 17.6: the button leads to a list and a preview of the email per language; nothing is sent by looking."""
+    ids = list(User.objects.filter(email__startswith="family.", password__startswith="!").order_by("pk").values_list("pk", flat=True)[:3])
+    User.objects.filter(pk__in=ids).update(preferred_language="es")
+    client.force_login(admin)
+    listing = client.get(reverse("roster:invitation-list")).content.decode()
+    assert reverse("roster:invitation-preview") in listing and "See who and the email before inviting 57 people" in listing
+    page = client.get(reverse("roster:invitation-preview"))
+    html = page.content.decode()
+    assert len(page.context["people"]) == 57 and html.count('name="person"') == 57
+    assert sorted(p["lang"] for p in page.context["previews"]) == ["en", "es"]
+    assert "Your Waypoint account is ready" in html and "Su cuenta de Waypoint" in html
+    assert "Yes, invite these 57 people" in html
+    assert (Invitation.objects.count(), len(mail.outbox)) == (0, 0)
+
+
+def test_mass_invitation_refuses_a_list_that_changed_and_says_so(client, admin, django_capture_on_commit_callbacks):
+    client.force_login(admin)
+    listed = [str(person.pk) for person in client.get(reverse("roster:invitation-preview")).context["people"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("roster:invitation-send-all"), {"person": listed[:-1]}, follow=True)
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [
+        ("error", "Nothing was sent: the list of people to invite changed since you looked at it. Check the new list, "
+                  "then confirm again.")]
+    assert (Invitation.objects.count(), len(mail.outbox)) == (0, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("roster:invitation-send-all"), {"person": listed}, follow=True)
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [("success", "57 invitations are on their way.")]

@@ -108,17 +108,18 @@ def test_level_for_value(value, level):
 def test_explanation_says_how_and_what_keeps_it():
     text = mastery.explain(scores(2, 3, 4), params(mastery.DECAYING_AVERAGE), LEVELS)
     # with a 3 next: .65*3 + .35*3.5275 = 3.18 (kept); with a 2: 2.53 (lost)
-    assert text == ("Proficient: decaying average of 3 results, newest weighted 65%. "
+    # plain words, never the method's jargon or weights (issue 17.3)
+    assert text == ("Proficient: recent results count more (3 results so far). "
                     "One more result at level 3 (Proficient) or above keeps it.")
 
 
 def test_explanation_for_not_yet_and_not_enough():
     assert mastery.explain(scores(1, 1), params(mastery.AVERAGE), LEVELS) == (
         # (1+1+4)/3 = 2 -> still below 3: one more result cannot do it
-        "Beginning: the average of 2 results. More than one further result is needed to reach mastery."
+        "Beginning: every result counts the same (2 results so far). More than one further result is needed to reach mastery."
     )
     assert mastery.explain(scores(2), params(mastery.LATEST), LEVELS) == (
-        "Developing: the most recent of 1 result. One more result at level 3 (Proficient) or above would reach mastery."
+        "Developing: the most recent result counts (1 result so far). One more result at level 3 (Proficient) or above would reach mastery."
     )
     assert mastery.explain(scores(2), params(mastery.LATEST, min_evidence=3), LEVELS) == (
         "Not enough evidence yet: 1 of 3 results so far."

@@ -50,7 +50,7 @@ def test_grid_cells_carry_symbol_and_words_not_only_colour(client, teacher, sect
     css = Path(finders.find("competencies/competencies.css")).read_text()
     assert '.mastery-grid td.state-mastered a::before { content: "\\2714"; content: "\\2714" / ""; }' in css
     assert ".mastery-grid .vh { position: absolute !important;" in css
-    assert "<caption>Mastery of 1 student on 3 competencies." in html
+    assert "<caption id=\"grid-caption\">Mastery of 1 student on 3 competencies." in html
     assert 'style=' not in html and "<script>" not in html
 
 
@@ -93,7 +93,7 @@ def test_bulk_entry_for_a_class_is_one_request_with_bounded_queries(
         EnrollmentFactory(student=kid, section=section)
     client.force_login(teacher)
     url = reverse("competencies:section-evidence", args=[section.pk]) + f"?competency={competencies[0].pk}"
-    with django_assert_num_queries(24):  # 23, and the history rows of the new results (issue 16.2)
+    with django_assert_num_queries(25):  # 23, the history rows of the new results (issue 16.2), the plan's accommodations
         response = client.post(url, _bulk_post(students, competencies[0]))
     assert response.status_code == 302 and response["Location"] == reverse("competencies:section-grid", args=[section.pk])
     assert Evidence.objects.filter(competency=competencies[0], accommodations=["read_aloud"]).count() == class_size
@@ -164,7 +164,7 @@ def test_chart_is_an_svg_image_with_a_data_table_and_writes_one_access_event(cli
     assert AccessEvent.objects.count() == before + 1
     assert 'role="img" aria-labelledby="chart-title chart-desc"' in html
     assert html.count('<circle class="point"') == 2 and '<caption id="results-caption">Every result, oldest first (the data of the chart)</caption>' in html
-    assert "Proficient: decaying average of 2 results, newest weighted 65%." in html  # .65*4 + .35*2 = 3.30
+    assert "Proficient: recent results count more (2 results so far)." in html  # .65*4 + .35*2 = 3.30
 
 
 def test_student_evidence_csv_is_an_export_event(client, guardian, teacher, student, competencies):
@@ -224,3 +224,70 @@ def test_a_strange_id_in_the_address_means_nothing_chosen_not_an_error(client, t
     assert client.get(f"{grid}?domain={raw}&competency={raw}").status_code == 200
     assert client.get(f"{evidence}?competency={raw}").status_code == 200
     assert client.get(f"{session}?competency={raw}&student={raw}").status_code == 200
+
+
+# --- issue 17.3: the grid's empty state, colours and scroll box; recording with the plan's accommodations ---------
+
+
+def test_empty_grid_names_the_real_cause_and_offers_nothing_to_record(client, teacher, section, student):
+    """A class with students and no competencies says exactly that and what to do; no "Record results" button."""
+    client.force_login(teacher)
+    html = client.get(reverse("competencies:section-grid", args=[section.pk])).content.decode()
+    assert "1 student is enrolled, but no competencies are linked to this class yet." in html
+    assert "Ask your district administrator to import the framework for this subject" in html
+    assert "no students or no competencies" not in html
+    assert reverse("competencies:section-evidence", args=[section.pk]) not in html
+
+
+def test_empty_grid_without_students_says_so(client, teacher, section, competencies):
+    client.force_login(teacher)
+    html = client.get(reverse("competencies:section-grid", args=[section.pk])).content.decode()
+    assert "No students are enrolled in this class this term." in html
+    assert reverse("competencies:section-evidence", args=[section.pk]) not in html
+
+
+def test_grid_scroll_box_is_a_named_focusable_region_and_cells_use_bootstraps_variables(
+        client, teacher, section, competencies, student):
+    """T9.1 (scrollable region focusable, named) and the legend's colours on the cells (Bootstrap's table paints cells
+    from --bs-table-bg, which beat a plain background: every cell was white)."""
+    client.force_login(teacher)
+    html = client.get(reverse("competencies:section-grid", args=[section.pk])).content.decode()
+    assert '<div class="grid-scroll" role="region" tabindex="0" aria-labelledby="grid-caption">' in html
+    css = Path(finders.find("competencies/competencies.css")).read_text()
+    assert ".mastery-grid tbody td { --bs-table-bg: var(--state-bg);" in css
+    assert ".mastery-grid thead th { position: sticky; top: 0;" in css
+
+
+def test_plan_accommodations_are_read_in_plain_words():
+    from competencies.selectors import accommodation_kinds
+
+    assert accommodation_kinds("Read aloud (except reading comprehension items)") == {"read_aloud"}
+    assert accommodation_kinds("Extended time (time and a half)") == {"extended_time"}
+    assert accommodation_kinds("Separate, quiet setting") == {"small_group"}
+    assert accommodation_kinds("Tiempo extendido y calculadora") == {"extended_time", "calculator"}
+    assert accommodation_kinds("Preferential seating") == set()
+
+
+@pytest.mark.parametrize("class_size", [2, 6])
+def test_recording_ticks_each_students_plan_accommodations(
+        client, teacher, section, competencies, class_size, django_assert_num_queries):
+    """Each student's assessment accommodations from the plan arrive ticked (classroom ones and stopped ones do not),
+    folded into one line per student; the page's queries do not grow with the class (T10)."""
+    from tests.factories.profiles import AccommodationFactory
+
+    students = [StudentFactory(school=section.school) for _ in range(class_size)]
+    for kid in students:
+        EnrollmentFactory(student=kid, section=section)
+        AccommodationFactory(student=kid, category="assessment", description="Read aloud (math tests)")
+        AccommodationFactory(student=kid, category="assessment", description="Extended time")
+        AccommodationFactory(student=kid, category="classroom", description="Movement break every 20 minutes")
+        AccommodationFactory(student=kid, category="assessment", description="Calculator", is_active=False)
+    client.force_login(teacher)
+    url = reverse("competencies:section-evidence", args=[section.pk]) + f"?competency={competencies[0].pk}"
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    html = response.content.decode()
+    form = response.context["form"]
+    assert [form[f"acc_{kid.pk}"].initial for kid in students] == [["read_aloud", "extended_time"]] * class_size
+    assert html.count("2 accommodations from the plan") == class_size
+    assert html.count('<details class="accommodations-used">') == class_size

@@ -115,9 +115,28 @@ def test_the_directors_form_refuses_no_choice_and_names_an_interim_run(client, g
     client.force_login(sped_director)
     client.post(reverse("iep:reports-generate"), {"kind": "nonsense"})
     assert not ProgressReport.objects.exists()
-    response = client.post(reverse("iep:reports-generate"), {"kind": "interim"}, follow=True)
-    assert f"Progress reports for 2026-Q4: {_interim_words(DEC_4)} are being prepared." in page_text(response.content.decode())
+    # Issue 17.6: first who and what, and a question; nothing is made by asking.
+    check = page_text(client.post(reverse("iep:reports-generate"), {"kind": "interim"}).content.decode())
+    assert f"1 progress report for 2026-Q4: {_interim_words(DEC_4)} will be made" in check and "Yes, produce 1 report" in check
+    assert not ProgressReport.objects.exists()
+    response = client.post(reverse("iep:reports-generate"), {"kind": "interim", "confirm": "yes"}, follow=True)
+    text = page_text(response.content.decode())
+    assert f"1 progress report for 2026-Q4: {_interim_words(DEC_4)} is being prepared." in text
+    assert "Done: the 1 report is ready and its family is told." in text  # eager tasks: made before the page shows
     assert list(ProgressReport.objects.values_list("period", "interim_up_to")) == [("2026-Q4", DEC_4)]
+
+
+def test_the_directors_progress_page_polls_until_every_report_is_ready(client, goal, student, sped_director):
+    """An action that takes seconds shows that it is working and how far it has got (issue 17.6)."""
+    client.force_login(sped_director)
+    url = reverse("iep:reports-progress") + "?period=2026-Q3"
+    working = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert working.lstrip().startswith('<div id="report-status" hx-get=') and 'hx-trigger="every 3s"' in working
+    assert "Working: 0 of 1 reports are ready." in page_text(working)
+    services.create_progress_report(student_id=student.pk, period="2026-Q3")
+    done = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in done and "Done: the 1 report is ready" in page_text(done)
+    assert client.get(reverse("iep:reports-progress") + "?period=2026-Q9").status_code == 404
 
 
 def test_interim_wording_on_every_page_list_file_name_and_the_digest(client, goal, student, guardian, case_manager):

@@ -217,3 +217,28 @@ def test_student_nav_link_leads_to_their_profile(client, student_user, student):
     client.force_login(student_user)
     response = client.get(reverse("profiles:mine"))
     assert response["Location"] == reverse("profiles:detail", args=[student.uuid])
+
+
+def test_emptying_a_section_asks_first_and_the_history_keeps_the_text(client, teacher, student, sections):
+    """Issue 17.6: a cleared section is not saved on the first click; "Yes, clear it" saves it, says so, and the
+    text stays in the history."""
+    client.force_login(teacher)
+    url = reverse("profiles:section-edit", args=[student.uuid, "strengths"])
+    version = ProfileSection.objects.get(pk=sections["student"].pk).version
+    asked = client.post(url, {"text": "  ", "visibility": "student", "base_version": version}, **HTMX)
+    body = asked.content.decode()
+    assert asked.status_code == 200 and "You emptied “Strengths”." in body
+    assert 'name="confirm_clear" value="true"' in body and "Yes, clear it" in body
+    assert ProfileSection.objects.get(pk=sections["student"].pk).text == "STUDENT-SHARED great at drawing"
+    cleared = client.post(url, {"text": "", "visibility": "student", "base_version": version, "confirm_clear": "true"}, **HTMX)
+    assert 'class="alert alert-success py-1 px-2 small mt-2 mb-0" role="status">Saved: Strengths.' in cleared.content.decode()
+    section = ProfileSection.objects.get(pk=sections["student"].pk)
+    assert section.text == ""
+    assert section.history.order_by("-history_date")[1].text == "STUDENT-SHARED great at drawing"
+
+
+def test_emptying_an_empty_section_is_not_asked(client, teacher, student):
+    client.force_login(teacher)
+    url = reverse("profiles:section-edit", args=[student.uuid, "interests"])
+    response = client.post(url, {"text": "", "visibility": "student", "base_version": 1}, **HTMX)
+    assert "You emptied" not in response.content.decode()

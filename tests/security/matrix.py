@@ -204,6 +204,7 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "roster:import-detail": Route(expect={"admin": 404}, kwargs=lambda w: {"run_id": 999999}),
     "roster:import-apply": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"run_id": 999999}),
     "roster:invitation-list": only({"admin"}),
+    "roster:invitation-preview": only({"admin"}),
     "roster:invitation-send-all": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
     "roster:invitation-resend": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405, kwargs=lambda w: {"invitation_id": 999999}),
     # idle timeout (issue #11, T9.6): status for anyone signed in; extending and drafts are POST only
@@ -283,6 +284,7 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "iep:queue-assign": Route(expect={"director": 405}),
     "iep:deadlines": only(IEP_REVIEWERS),
     "iep:reports-generate": Route(expect={"director": 405}),
+    "iep:reports-progress": Route(expect={"director": 200}, query="?period=2026-Q3"),
     # family_portal: the family's pages are the parents' alone (staff who see the child get 403);
     # staff who teach the child or have them on caseload post highlights and see the family's replies.
     "family_portal:home": only(FAMILIES),
