@@ -1,9 +1,9 @@
 """Forms validate, in words a parent (or a busy teacher) understands; services save."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts import language as account_language
 from iep import attachments
 from iep.models import IEPInput
 
@@ -80,11 +80,8 @@ class PreferencesForm(PortalForm):
     frequency = forms.ChoiceField(label=_("How would you like to hear from school?"),
                                   choices=NotificationPreference.Frequency.choices, widget=forms.RadioSelect,
                                   error_messages={"required": _("Please choose how you would like to hear from school.")})
-    language = forms.ChoiceField(label=_("Language for Waypoint and its emails"), choices=settings.LANGUAGES,
+    language = forms.ChoiceField(label=_("Language for Waypoint and its emails"), choices=account_language.choices,
                                  widget=forms.RadioSelect,
                                  error_messages={"required": _("Please choose a language.")})
 
 
-class LanguageForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    next = forms.CharField(required=False, max_length=500)

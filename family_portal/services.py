@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts import language as account_language
 from accounts.models import User
 from notifications import outbox
 from notifications.models import DeliveryFailure
@@ -97,16 +98,10 @@ def reply_to_highlight(*, highlight: Highlight, author: User, text: str) -> High
 def save_preferences(*, user: User, frequency: str, language: str) -> NotificationPreference:
     """Store how a parent hears from school and the language of their pages and emails."""
     preference, _created = NotificationPreference.objects.update_or_create(user=user, defaults={"frequency": frequency})
-    set_language(user=user, language=language)
+    account_language.set_language(user=user, language=language)
     return preference
 
 
-def set_language(*, user: User, language: str) -> None:
-    if language not in dict(settings.LANGUAGES):
-        raise ValueError(f"Unsupported language {language!r}")
-    if user.preferred_language != language:
-        user.preferred_language = language
-        user.save(update_fields=["preferred_language"])
 
 
 # --- Emails --------------------------------------------------------------------------------
