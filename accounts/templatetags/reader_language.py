@@ -1,6 +1,10 @@
-"""The reader's language in templates (issue 18): the switch, and the language of the whole page."""
+"""The reader's language in templates (issue 18): the switch, the language of the whole page, and how a figure is
+written (`measure`). Dates use Django's `date:"DATE_FORMAT"`, which follows the active language."""
+
+from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import get_language, get_language_bidi
 
 from accounts import language as account_language
@@ -41,3 +45,18 @@ def student_language_form(context, student):
         "next": request.get_full_path() if request else "",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def measure(value) -> str:
+    """How a result, a level, a baseline or a target is written on every page, chart, PDF and email: as people
+    write it (11, not 11.00; 10.5; 10,5 in Spanish), so a chart, its table and the PDF agree (issue 18). Works
+    inside `{% localize off %}` (SVG coordinates) because it asks for the reader's format itself."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    places = next(p for p in (0, 1, 2) if number == round(number, p) or p == 2)
+    return number_format(number, decimal_pos=places, use_l10n=True)
