@@ -42,7 +42,7 @@ def language(request: HttpRequest) -> HttpResponse:
     form = LanguageForm(request.POST)
     if form.is_valid():
         account_language.set_language(user=request.user, language=form.cleaned_data["language"])
-    target = form.data.get("next", "")
+    target = form.data.get("next") or request.headers.get("Referer", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         target = reverse("accounts:home")
     return redirect(target)

@@ -36,6 +36,9 @@ class HighlightForm(PortalForm):
     text = forms.CharField(label=_("Message to the family"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
                            help_text=_("Families read exactly what you write here."),
                            error_messages={"required": _("Please write a few words for the family.")})
+    text_es = forms.CharField(label=_("The same message in Spanish (optional)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 4, "lang": "es"}),
+                              help_text=_("Spanish-speaking families read this version when it is written."))
     photo = forms.FileField(label=_("Photo of the work (optional)"), required=False,
                             help_text=_("A JPEG or PNG photo, up to 5 MB."))
     photo_description = forms.CharField(label=_("What the photo shows (optional)"), max_length=200, required=False,

@@ -56,7 +56,8 @@ def frequency_of(user: User) -> str:
     return preference.frequency if preference is not None else NotificationPreference.DEFAULT
 
 
-def post_highlight(*, student: Student, author: User, text: str, photo=None, photo_description: str = "") -> Highlight:
+def post_highlight(*, student: Student, author: User, text: str, photo=None, photo_description: str = "",
+                   text_es: str = "") -> Highlight:
     """Post a highlight to a child's family.
 
     - the caller has passed the door with family_portal.post_highlight
@@ -68,7 +69,7 @@ def post_highlight(*, student: Student, author: User, text: str, photo=None, pho
     if photo and not isinstance(photo, photos.CleanPhoto):
         photo = photos.clean_photo(photo)
     with transaction.atomic():
-        highlight = Highlight(student=student, author=author, text=text, photo_type=photo.content_type if photo else "",
+        highlight = Highlight(student=student, author=author, text=text, text_es=text_es, photo_type=photo.content_type if photo else "",
                               photo_description=photo_description if photo else "")
         if photo:
             highlight.photo.save(f"{uuid.uuid4()}.{photo.extension}", photo.file, save=False)

@@ -190,7 +190,7 @@ def student_highlights(request: HttpRequest, student: Student) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.post_highlight(student=student, author=request.user, text=data["text"], photo=data["photo"],
-                                photo_description=data["photo_description"])
+                                photo_description=data["photo_description"], text_es=data["text_es"])
         messages.success(request, _("Posted. The family will see it in their portal."))
         return redirect("family_portal:student-highlights", student_id=student.uuid)
     highlights = Paginator(selectors.highlights_for(student), 20).get_page(request.GET.get("page"))

@@ -81,3 +81,12 @@ def test_the_student_language_form_is_on_the_teachers_student_page_and_the_famil
     assert form_action in client.get(reverse("roster:student-detail", args=[student.uuid])).content.decode()
     client.force_login(guardian)
     assert form_action in client.get(reverse("family_portal:preferences")).content.decode()
+
+
+def test_the_header_switch_goes_back_to_the_page_it_was_on_and_never_off_site(client, teacher):
+    client.force_login(teacher)
+    page = "http://testserver" + reverse("roster:student-list")
+    response = client.post(reverse("accounts:language"), {"language": "es"}, headers={"referer": page})
+    assert response.url == page
+    response = client.post(reverse("accounts:language"), {"language": "en"}, headers={"referer": "https://evil.test/x"})
+    assert response.url == reverse("accounts:home")
