@@ -97,3 +97,15 @@ def staff_text(obj, field: str, breaks: bool = False, note: bool = True):
     if not note:
         return format_html('<span lang="{}">{}</span>', language, body)
     return format_html('<span lang="{}">{}</span> <span class="written-in">{}</span>', language, body, written_in)
+
+
+@register.filter
+def written_words(text):
+    """A piece of staff-written text with no model at hand (a change in a record's history): wrapped in the
+    site's language (settings.LANGUAGE_CODE) when the page is in another, with no note (the page says what it is)."""
+    if not text:
+        return text
+    reader = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if reader == settings.LANGUAGE_CODE:
+        return text
+    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)

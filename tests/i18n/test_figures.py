@@ -53,3 +53,17 @@ def test_a_spanish_goal_chart_writes_numbers_and_dates_like_its_table(client, gu
     assert table_first in labels and table_first.startswith(f"{goal.baseline_date.day} de ") and " de " in table_first
     # a result: 42,5 in the table, never 42.5
     assert "<td>42,5" in body and "<td>42.5" not in body
+
+
+def test_svg_coordinates_stay_numbers_a_browser_reads_on_a_spanish_page(client, demo):
+    """A Spanish page printed the competency chart's coordinates as y1="220,0", which the browser refuses."""
+    from competencies.models import Evidence
+
+    teacher = demo["teacher@demo.test"]
+    teacher.preferred_language = "es"
+    teacher.save(update_fields=["preferred_language"])
+    evidence = Evidence.objects.filter(recorded_by=teacher).select_related("student").first()
+    client.force_login(teacher)
+    body = client.get(reverse("competencies:student-competency", args=[evidence.student.uuid, evidence.competency_id])).content.decode()
+    svg = re.search(r'<svg class="progress-chart".*?</svg>', body, flags=re.S).group(0)
+    assert not re.search(r'(?:x|y|x1|x2|y1|y2|cx|cy)="[^"]*,', svg), svg[:400]
