@@ -1,7 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+
+from . import language as account_language
 
 
 class SignInForm(AuthenticationForm):
@@ -31,7 +32,7 @@ class InvitationAcceptForm(SetPasswordForm):
     """Choose a password (and, for a family, a language). Validates only; accounts.invitations.accept saves."""
 
     language = forms.ChoiceField(
-        label=_("Language for Waypoint and its emails"), choices=settings.LANGUAGES, required=False,
+        label=_("Language for Waypoint and its emails"), choices=account_language.choices, required=False,
         widget=forms.RadioSelect,
     )
 
@@ -74,3 +75,10 @@ class ReplaceAuthenticatorForm(OneTimeCodeForm):
         self.fields["code"].label = _("Code from the new app")
         self.fields["code"].help_text = _("The 6-digit code your new authenticator app shows for Waypoint.")
         self.fields["code"].widget.attrs.pop("autofocus", None)
+
+
+class LanguageForm(forms.Form):
+    """The language switch in the header of every page (accounts.views.language)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=account_language.choices)
+    next = forms.CharField(required=False, max_length=500)

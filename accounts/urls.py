@@ -6,6 +6,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # the reader's language, kept on the account (issue 18)
+    path("account/language/", views.language, name="language"),
     # signing in and out
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),

@@ -17,8 +17,9 @@ from django_otp import login as otp_login
 from audit.services import client_ip
 from config.middleware import idle_seconds_left
 
+from . import language as account_language
 from . import invitations, lockouts, security_events, two_factor
-from .forms import InvitationAcceptForm, OneTimeCodeForm, ReplaceAuthenticatorForm, SignInForm
+from .forms import InvitationAcceptForm, LanguageForm, OneTimeCodeForm, ReplaceAuthenticatorForm, SignInForm
 from .models import Lockout, User
 
 START_PAGES = {
@@ -31,6 +32,20 @@ START_PAGES = {
     User.Role.GUARDIAN: "family_portal:home",
     User.Role.STUDENT: "roster:student-home",
 }
+
+
+@require_POST
+@login_required
+def language(request: HttpRequest) -> HttpResponse:
+    """The language switch on every page, for everyone signed in: saved on the account (pages, emails,
+    digests, PDFs), then back to the same page; never off the site (T4.4)."""
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        account_language.set_language(user=request.user, language=form.cleaned_data["language"])
+    target = form.data.get("next") or request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("accounts:home")
+    return redirect(target)
 
 
 @login_required

@@ -1,9 +1,9 @@
 """Forms validate, in words a parent (or a busy teacher) understands; services save."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts import language as account_language
 from iep import attachments
 from iep.models import IEPInput
 
@@ -36,6 +36,9 @@ class HighlightForm(PortalForm):
     text = forms.CharField(label=_("Message to the family"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
                            help_text=_("Families read exactly what you write here."),
                            error_messages={"required": _("Please write a few words for the family.")})
+    text_es = forms.CharField(label=_("The same message in Spanish (optional)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 4, "lang": "es"}),
+                              help_text=_("Spanish-speaking families read this version when it is written."))
     photo = forms.FileField(label=_("Photo of the work (optional)"), required=False,
                             help_text=_("A JPEG or PNG photo, up to 5 MB."))
     photo_description = forms.CharField(label=_("What the photo shows (optional)"), max_length=200, required=False,
@@ -80,11 +83,8 @@ class PreferencesForm(PortalForm):
     frequency = forms.ChoiceField(label=_("How would you like to hear from school?"),
                                   choices=NotificationPreference.Frequency.choices, widget=forms.RadioSelect,
                                   error_messages={"required": _("Please choose how you would like to hear from school.")})
-    language = forms.ChoiceField(label=_("Language for Waypoint and its emails"), choices=settings.LANGUAGES,
+    language = forms.ChoiceField(label=_("Language for Waypoint and its emails"), choices=account_language.choices,
                                  widget=forms.RadioSelect,
                                  error_messages={"required": _("Please choose a language.")})
 
 
-class LanguageForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    next = forms.CharField(required=False, max_length=500)

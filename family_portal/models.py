@@ -14,6 +14,8 @@ class Highlight(models.Model):
     student = models.ForeignKey("roster.Student", on_delete=models.CASCADE, related_name="highlights")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="highlights_posted")
     text = models.TextField(_("message to the family"))
+    # Optional Spanish version written by staff, shown to Spanish readers (accounts reader_language.staff_text).
+    text_es = models.TextField(_("message to the family in Spanish"), blank=True)
     photo = models.FileField(upload_to="family_portal/highlights/%Y/%m/", blank=True)
     photo_type = models.CharField(max_length=30, blank=True)
     photo_description = models.CharField(_("what the photo shows"), max_length=200, blank=True)

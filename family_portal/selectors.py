@@ -9,9 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.conf import settings
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from audit.models import AccessEvent
@@ -19,7 +20,7 @@ from competencies import selectors as competency_selectors
 from competencies.models import Mastery
 from iep import selectors as iep_selectors
 from paths import selectors as path_selectors
-from iep.models import Goal, IEPInput, IEPPlan, ProgressPoint, ProgressReport
+from iep.models import Goal, IEPInput, IEPPlan, ProgressPoint, ProgressReport, ProgressReportCopy
 from iep.status import GoalStatus
 from profiles import selectors as profile_selectors
 from profiles.models import ProfileGoal, ProfileSection
@@ -212,9 +213,16 @@ def about_page(student: Student) -> AboutPage:
                      accommodations=shared.accommodations)
 
 
-def reports_for(student: Student) -> QuerySet[ProgressReport]:
-    """The child's quarterly progress reports that have a PDF, newest first (iep's own selector)."""
-    return iep_selectors.progress_reports_of(student)
+def reports_for(student: Student, language: str | None = None) -> QuerySet[ProgressReport]:
+    """The child's quarterly progress reports that have a PDF, newest first (iep's own selector), each with
+    `pdf_language`: the language of the PDF a reader of `language` (default: the active one) gets, the same
+    rule as report_pdf_in. A report made before the family chose Spanish exists only in the school's language:
+    its PDF is a snapshot of that day, so it is not re-rendered from today's data (issue 18)."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    copies = ProgressReportCopy.objects.filter(report=OuterRef("pk"), language=language)
+    made_in = Value(language) if language == settings.LANGUAGE_CODE else Case(
+        When(Exists(copies), then=Value(language)), default=Value(settings.LANGUAGE_CODE))
+    return iep_selectors.progress_reports_of(student).annotate(pdf_language=made_in)
 
 
 def report_pdf_in(report: ProgressReport, language: str):

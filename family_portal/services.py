@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts import language as account_language
 from accounts.models import User
 from notifications import outbox
 from notifications.models import DeliveryFailure
@@ -55,7 +56,8 @@ def frequency_of(user: User) -> str:
     return preference.frequency if preference is not None else NotificationPreference.DEFAULT
 
 
-def post_highlight(*, student: Student, author: User, text: str, photo=None, photo_description: str = "") -> Highlight:
+def post_highlight(*, student: Student, author: User, text: str, photo=None, photo_description: str = "",
+                   text_es: str = "") -> Highlight:
     """Post a highlight to a child's family.
 
     - the caller has passed the door with family_portal.post_highlight
@@ -67,7 +69,7 @@ def post_highlight(*, student: Student, author: User, text: str, photo=None, pho
     if photo and not isinstance(photo, photos.CleanPhoto):
         photo = photos.clean_photo(photo)
     with transaction.atomic():
-        highlight = Highlight(student=student, author=author, text=text, photo_type=photo.content_type if photo else "",
+        highlight = Highlight(student=student, author=author, text=text, text_es=text_es, photo_type=photo.content_type if photo else "",
                               photo_description=photo_description if photo else "")
         if photo:
             highlight.photo.save(f"{uuid.uuid4()}.{photo.extension}", photo.file, save=False)
@@ -97,16 +99,10 @@ def reply_to_highlight(*, highlight: Highlight, author: User, text: str) -> High
 def save_preferences(*, user: User, frequency: str, language: str) -> NotificationPreference:
     """Store how a parent hears from school and the language of their pages and emails."""
     preference, _created = NotificationPreference.objects.update_or_create(user=user, defaults={"frequency": frequency})
-    set_language(user=user, language=language)
+    account_language.set_language(user=user, language=language)
     return preference
 
 
-def set_language(*, user: User, language: str) -> None:
-    if language not in dict(settings.LANGUAGES):
-        raise ValueError(f"Unsupported language {language!r}")
-    if user.preferred_language != language:
-        user.preferred_language = language
-        user.save(update_fields=["preferred_language"])
 
 
 # --- Emails --------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ urlpatterns = [
     path("portal/", views.home, name="home"),
     path("portal/welcome/", views.welcome, name="welcome"),
     path("portal/my-choices/", views.preferences, name="preferences"),
-    path("portal/language/", views.language, name="language"),
     # a child
     path("portal/children/<uuid:student_id>/", views.child, name="child"),
     path("portal/children/<uuid:student_id>/learning/", views.child_learning, name="child-learning"),

@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "family_portal/home.html", {"children": selectors.children_for(request.user)})
 
 
-def _preferences_page(request: HttpRequest, *, template: str, done_message: str) -> HttpResponse:
+def _preferences_page(request: HttpRequest, *, template: str, done_message: str, extra: dict | None = None) -> HttpResponse:
     current = NotificationPreference.objects.filter(user=request.user).first()
     initial = {"frequency": current.frequency if current else NotificationPreference.DEFAULT,
                "language": request.user.preferred_language}
@@ -52,7 +51,7 @@ def _preferences_page(request: HttpRequest, *, template: str, done_message: str)
         services.save_preferences(user=request.user, **form.cleaned_data)
         messages.success(request, done_message)
         return redirect("family_portal:home")
-    return render(request, template, {"form": form})
+    return render(request, template, {"form": form, **(extra or {})})
 
 
 @role_required(User.Role.GUARDIAN)
@@ -63,20 +62,8 @@ def welcome(request: HttpRequest) -> HttpResponse:
 
 @role_required(User.Role.GUARDIAN)
 def preferences(request: HttpRequest) -> HttpResponse:
-    return _preferences_page(request, template="family_portal/preferences.html", done_message=_("Your choices are saved."))
-
-
-@require_POST
-@role_required(User.Role.GUARDIAN)
-def language(request: HttpRequest) -> HttpResponse:
-    """The language switch on every family page: saved on the account, then back to the same page."""
-    form = forms.LanguageForm(request.POST)
-    if form.is_valid():
-        services.set_language(user=request.user, language=form.cleaned_data["language"])
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = reverse("family_portal:home")
-    return redirect(target)
+    return _preferences_page(request, template="family_portal/preferences.html", done_message=_("Your choices are saved."),
+                             extra={"children_with_accounts": [c for c in selectors.children_for(request.user) if c.user_id]})
 
 
 # --- A child's page ----------------------------------------------------------------------------
@@ -203,7 +190,7 @@ def student_highlights(request: HttpRequest, student: Student) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.post_highlight(student=student, author=request.user, text=data["text"], photo=data["photo"],
-                                photo_description=data["photo_description"])
+                                photo_description=data["photo_description"], text_es=data["text_es"])
         messages.success(request, _("Posted. The family will see it in their portal."))
         return redirect("family_portal:student-highlights", student_id=student.uuid)
     highlights = Paginator(selectors.highlights_for(student), 20).get_page(request.GET.get("page"))

@@ -300,6 +300,9 @@ class GoalForm(BootstrapForm):
     statement = forms.CharField(label=_("Goal statement"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text=_("What the student will do, under what conditions, how well."),
                                 error_messages={"required": _("Please write the goal.")})
+    statement_es = forms.CharField(label=_("Goal statement in Spanish (optional)"), max_length=2000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3, "lang": "es"}),
+                                   help_text=_("Spanish-speaking families and students read this version when it is written."))
     unit = forms.CharField(label=_("Unit of measure"), max_length=60,
                            help_text=_("For example: words read correctly per minute"))
     baseline = forms.DecimalField(label=_("Baseline"), max_digits=8, decimal_places=2, min_value=0,
@@ -335,7 +338,7 @@ class GoalForm(BootstrapForm):
         self.goal = goal
         if goal is not None:
             kwargs.setdefault("initial", {}).update(
-                {name: getattr(goal, name) for name in ("area", "statement", "unit", "baseline", "baseline_date",
+                {name: getattr(goal, name) for name in ("area", "statement", "statement_es", "unit", "baseline", "baseline_date",
                                                         "target", "target_date", "measurement_method",
                                                         "monitoring_schedule", "measure_kind", "whole_numbers",
                                                         "minimum", "maximum")},

@@ -100,6 +100,8 @@ class Goal(models.Model):
     plan = models.ForeignKey(IEPPlan, on_delete=models.CASCADE, related_name="goals")
     area = models.CharField(_("area"), max_length=20, choices=Area.choices)
     statement = models.TextField(_("goal statement"))
+    # Optional Spanish version written by staff, shown to Spanish readers (accounts reader_language.staff_text).
+    statement_es = models.TextField(_("goal statement in Spanish"), blank=True)
     unit = models.CharField(_("unit of measure"), max_length=60, help_text=_("For example: words read correctly per minute"))
     baseline = models.DecimalField(_("baseline"), max_digits=8, decimal_places=2)
     baseline_date = models.DateField(_("baseline date"))

@@ -78,8 +78,11 @@ class ChartPoint:
 
 @dataclass(frozen=True)
 class Tick:
+    """A position on an axis and the value it marks (a number on y, a date on x). The template writes the value
+    in the reader's language with the same filters as the data table (`measure`, `date:"DATE_FORMAT"`)."""
+
     position: float
-    label: str
+    value: float | date
 
 
 @dataclass(frozen=True)
@@ -128,8 +131,8 @@ def build_chart(*, start: date, end: date, baseline: float, target: float, point
     if trend is not None:
         x0, x1 = min(x for x, _ in xy), max(x for x, _ in xy)
         trend_coords = (sx(x0), sy(trend.at(x0)), sx(x1), sy(trend.at(x1)))
-    y_ticks = [Tick(sy(y_low + (y_high - y_low) * i / 4), f"{y_low + (y_high - y_low) * i / 4:.4g}") for i in range(5)]
-    x_ticks = [Tick(sx(d), (start + timedelta(days=d)).isoformat())
+    y_ticks = [Tick(sy(y_low + (y_high - y_low) * i / 4), y_low + (y_high - y_low) * i / 4) for i in range(5)]
+    x_ticks = [Tick(sx(d), start + timedelta(days=d))
                for d in (first_day, first_day + (last_day - first_day) // 2, last_day)]
     return Chart(
         width=width, height=height, left=left, top=top, right=right, bottom=bottom,

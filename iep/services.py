@@ -456,6 +456,7 @@ def save_goal(*, plan: IEPPlan, by: User, goal: Goal | None = None, competencies
                   **{name: fields[name] for name in MEASURE_FIELDS})
     for name in GOAL_FIELDS:
         setattr(goal, name, fields[name])
+    goal.statement_es = fields.get("statement_es", goal.statement_es)
     goal._history_user = by
     goal.save()
     goal.competencies.set(competencies)

@@ -109,7 +109,7 @@ class AccommodationForm(forms.ModelForm):
 
     class Meta:
         model = Accommodation
-        fields = ["category", "description", "applies_in", "provided_by", "is_active"]
+        fields = ["category", "description", "description_es", "applies_in", "provided_by", "is_active"]
         error_messages = {
             "category": {"required": _("Please choose whether this is for class work or for tests.")},
             "description": {"required": _("Please describe the accommodation.")},

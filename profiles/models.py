@@ -131,6 +131,9 @@ class Accommodation(Versioned):
     student = models.ForeignKey("roster.Student", on_delete=models.CASCADE, related_name="accommodations")
     category = models.CharField(_("used for"), max_length=16, choices=Category.choices)
     description = models.CharField(_("accommodation"), max_length=300)
+    # Optional Spanish version written by staff, shown to Spanish readers (accounts reader_language.staff_text).
+    description_es = models.CharField(_("accommodation in Spanish (optional)"), max_length=300, blank=True,
+                                      help_text=_("Spanish-speaking families and students read this version when it is written."))
     applies_in = models.CharField(_("where it applies"), max_length=200, help_text=_("For example: all classes, math tests"))
     provided_by = models.CharField(_("who provides it"), max_length=200, help_text=_("For example: classroom teacher"))
     is_active = models.BooleanField(_("currently provided"), default=True)

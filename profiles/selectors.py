@@ -173,6 +173,7 @@ class FieldChange:
     old: str
     new: str
     segments: list[Segment] | None = None
+    written: bool = False  # free text someone wrote (marked with its language on a page in another one)
 
 
 @dataclass
@@ -205,7 +206,9 @@ def _changes(old: Any | None, new: Any, names: tuple[str, ...]) -> list[FieldCha
             continue
         label = str(new._meta.get_field(name).verbose_name).capitalize()
         segments = word_diff(before, after) if name in LONG_TEXT_FIELDS else None
-        changes.append(FieldChange(label=label, old=before, new=after, segments=segments))
+        field_ = new._meta.get_field(name)
+        written = not field_.choices and isinstance(getattr(new, name), str)
+        changes.append(FieldChange(label=label, old=before, new=after, segments=segments, written=written))
     return changes
 
 

@@ -97,10 +97,11 @@ def update_goal(*, goal: ProfileGoal, base_version: int, edited_by: User, **chan
 
 @transaction.atomic
 def add_accommodation(
-    *, student: Student, category: str, description: str, applies_in: str, provided_by: str, is_active: bool, added_by: User
+    *, student: Student, category: str, description: str, applies_in: str, provided_by: str, is_active: bool, added_by: User,
+    description_es: str = "",
 ) -> Accommodation:
     accommodation = Accommodation(
-        student=student, category=category, description=description, applies_in=applies_in,
+        student=student, category=category, description=description, description_es=description_es, applies_in=applies_in,
         provided_by=provided_by, is_active=is_active, updated_by=added_by,
     )  # fmt: skip
     accommodation._history_user = added_by
@@ -112,7 +113,7 @@ def add_accommodation(
 def update_accommodation(
     *, accommodation: Accommodation, base_version: int, edited_by: User, **changes: Any
 ) -> Accommodation:
-    allowed = {"category", "description", "applies_in", "provided_by", "is_active"}
+    allowed = {"category", "description", "description_es", "applies_in", "provided_by", "is_active"}
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"update_accommodation cannot change {sorted(unknown)}")

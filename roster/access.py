@@ -211,6 +211,9 @@ def may_see(user: User, student: Student) -> bool:
 rules.add_perm("roster.view_student", can_see_student)
 # Disability category and evaluation details: special-education team, director, family.
 rules.add_perm("roster.view_restricted", special_education_team | is_guardian_of)
+# The student's language for her pages, emails and PDFs (issue 18): she chooses it herself with the switch in the
+# header; her teachers, her case manager and her family may set it for her.
+rules.add_perm("roster.set_student_language", teaches | has_on_caseload | is_guardian_of)
 # privacy: the family's FERPA rights (a copy, who received it, corrections) belong to guardians with the
 # right to records, and to the student from 18; the director exports for the district; staff who work with
 # the student see the family's requests; the school leader or the district's director, who answer for the

@@ -35,4 +35,5 @@ urlpatterns = [
     # students
     path("students/", views.student_list, name="student-list"),
     path("students/<uuid:student_id>/", views.student_detail, name="student-detail"),
+    path("students/<uuid:student_id>/language/", views.student_language, name="student-language"),
 ]

@@ -1,14 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import invitations, lockouts
+from accounts import language as account_language
+from accounts.forms import LanguageForm
 from accounts.models import Lockout, User
 from notifications import outbox
 from notifications import selectors as notification_selectors
@@ -55,6 +59,24 @@ def student_detail(request: HttpRequest, student: Student) -> HttpResponse:
         **selectors.student_record(student),
     }
     return render(request, "roster/student_detail.html", context)
+
+
+@student_view("roster.set_student_language")
+@require_POST
+def student_language(request: HttpRequest, student: Student) -> HttpResponse:
+    """A teacher, case manager or parent sets the student's language (issue 18); kept on her account."""
+    if student.user is None:
+        raise Http404("This student has no account.")
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        account_language.set_language(user=student.user, language=form.cleaned_data["language"])
+        name = dict(account_language.choices())[form.cleaned_data["language"]]
+        messages.success(request, _("%(student)s will now read Waypoint in %(language)s.")
+                         % {"student": student.display_name, "language": name})
+    target = form.data.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("accounts:home")
+    return redirect(target)
 
 
 @role_required(Role.GUARDIAN)

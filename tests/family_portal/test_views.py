@@ -80,11 +80,11 @@ def test_first_visit_asks_how_to_hear_from_school_then_home(client, guardian, st
 def test_language_switch_is_saved_and_used_on_the_next_page(client, family, student):
     client.force_login(family)
     child_url = reverse("family_portal:child", args=[student.uuid])
-    response = client.post(reverse("family_portal:language"), {"language": "es", "next": child_url})
+    response = client.post(reverse("accounts:language"), {"language": "es", "next": child_url})
     assert response.headers["Location"] == child_url
     page = client.get(child_url)
     assert page.headers["Content-Language"] == "es"
-    assert '<html lang="es">' in page.content.decode()
+    assert '<html lang="es" dir="ltr">' in page.content.decode()
     family.refresh_from_db()
     assert family.preferred_language == "es"
 
@@ -92,8 +92,8 @@ def test_language_switch_is_saved_and_used_on_the_next_page(client, family, stud
 def test_language_switch_never_redirects_off_site(client, family):
     """T4.4: an outside `next` goes to the family home."""
     client.force_login(family)
-    response = client.post(reverse("family_portal:language"), {"language": "en", "next": "https://evil.test/"})
-    assert response.headers["Location"] == reverse("family_portal:home")
+    response = client.post(reverse("accounts:language"), {"language": "en", "next": "https://evil.test/"})
+    assert response.headers["Location"] == reverse("accounts:home")
 
 
 def test_staff_only_profile_sections_never_appear_in_the_portal(client, family, student):

@@ -184,6 +184,7 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "accounts:home": Route(expect={p: 302 for p in SIGNED_IN}),
     "accounts:login": Route(expect={p: 302 for p in SIGNED_IN}, anonymous=200),
     "accounts:logout": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
+    "accounts:language": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),  # the language switch, POST only
     "accounts:password-change": only(SIGNED_IN),
     "accounts:two-factor-setup": only(SIGNED_IN),
     "accounts:two-factor-verify": only(SIGNED_IN),
@@ -225,6 +226,8 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "roster:delivery-failure-dismiss": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405,
                                              kwargs=lambda w: {"failure_id": 999999}),
     "roster:student-detail": StudentRoute(allowed=EVERYONE_WHO_SEES),
+    # a student's language: her teachers, case manager and family set it (issue 18); she uses the header switch
+    "roster:student-language": StudentRoute(allowed=HIGHLIGHT_POSTERS | FAMILIES, ok=405),
     # competencies (the section grid: the class's teachers and the school leader; other staff 404)
     "competencies:student-progress": StudentRoute(allowed=EVERYONE_WHO_SEES),
     "competencies:student-competency": StudentRoute(allowed=EVERYONE_WHO_SEES, extra_kwargs=lambda w, s: _class_competency(s)),
@@ -290,7 +293,6 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "family_portal:home": only(FAMILIES),
     "family_portal:welcome": only(FAMILIES),
     "family_portal:preferences": only(FAMILIES),
-    "family_portal:language": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
     "family_portal:child": StudentRoute(allowed=FAMILIES),
     "family_portal:child-learning": StudentRoute(allowed=FAMILIES),
     "family_portal:child-goals": StudentRoute(allowed=FAMILIES),

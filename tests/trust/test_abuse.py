@@ -31,8 +31,8 @@ def test_sign_in_never_redirects_off_site(teacher, target):
 def test_family_language_switch_never_redirects_off_site(guardian, target):
     client = Client()
     client.force_login(guardian)
-    response = client.post(reverse("family_portal:language"), {"language": "es", "next": target})
-    assert response.status_code == 302 and response.url == reverse("family_portal:home")
+    response = client.post(reverse("accounts:language"), {"language": "es", "next": target})
+    assert response.status_code == 302 and response.url == reverse("accounts:home")
 
 
 def test_the_same_family_form_posted_twice_saves_one_input(student, guardian):

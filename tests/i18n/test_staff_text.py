@@ -1,0 +1,67 @@
+"""Text written by staff is marked with its own language on a page in another one, with a visible note, and a
+Spanish version is shown to Spanish readers when a staff member wrote one (issue 18; WCAG 3.1.2, T9)."""
+
+from datetime import timedelta
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories.family_portal import HighlightFactory
+from tests.factories.iep import GoalFactory, IEPPlanFactory, ProgressPointFactory, TeamMemberFactory
+from tests.factories.profiles import AccommodationFactory
+
+pytestmark = pytest.mark.django_db
+
+TAG = Template('{% load reader_language %}{% staff_text obj "description" %}')
+
+
+def _render(obj, language):
+    with translation.override(language):
+        return TAG.render(Context({"obj": obj}))
+
+
+def test_on_an_english_page_english_text_is_printed_as_it_is(student):
+    item = AccommodationFactory(student=student, description="Extra time <50%>")
+    assert _render(item, "en") == "Extra time &lt;50%&gt;"
+
+
+def test_on_a_spanish_page_english_text_gets_its_lang_and_a_visible_note(student):
+    item = AccommodationFactory(student=student, description="Extra time")
+    assert _render(item, "es") == '<span lang="en">Extra time</span> <span class="written-in">(en inglés)</span>'
+
+
+def test_a_spanish_version_is_shown_to_spanish_readers_only(student):
+    item = AccommodationFactory(student=student, description="Extra time", description_es="Tiempo adicional")
+    assert _render(item, "es") == "Tiempo adicional"
+    assert _render(item, "en") == "Extra time"
+
+
+@pytest.fixture
+def spanish_family(guardian):
+    guardian.preferred_language = "es"
+    guardian.save(update_fields=["preferred_language"])
+    return guardian
+
+
+def test_a_spanish_family_reads_the_goal_marked_or_in_its_spanish_version(client, spanish_family, student, case_manager):
+    plan = IEPPlanFactory(student=student, case_manager=case_manager)
+    TeamMemberFactory(plan=plan, user=spanish_family, role="parent")
+    goal = GoalFactory(plan=plan, statement="Will read 70 words correctly per minute.")
+    ProgressPointFactory(goal=goal, measured_on=goal.baseline_date + timedelta(days=7), value=44)
+    client.force_login(spanish_family)
+    url = reverse("iep:student-iep", args=[student.uuid])
+    body = client.get(url).content.decode()
+    assert '<span lang="en">Will read 70 words correctly per minute.</span> <span class="written-in">(en inglés)</span>' in body
+    goal.statement_es = "Leerá 70 palabras correctamente por minuto."
+    goal.save(update_fields=["statement_es"])
+    body = client.get(url).content.decode()
+    assert "Leerá 70 palabras correctamente por minuto." in body and "Will read 70 words" not in body
+
+
+def test_a_highlight_is_marked_on_the_spanish_family_page(client, spanish_family, student, teacher):
+    HighlightFactory(student=student, author=teacher, text="Maya read aloud today.")
+    client.force_login(spanish_family)
+    body = client.get(reverse("family_portal:child", args=[student.uuid])).content.decode()
+    assert '<span lang="en">Maya read aloud today.</span> <span class="written-in">(en inglés)</span>' in body
