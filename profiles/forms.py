@@ -56,6 +56,7 @@ class SectionForm(VersionedForm):
         data = super().clean()
         if "text" in data and not data["text"].strip() and self.section.text.strip() and not data.get("confirm_clear"):
             self.asks_to_clear = True
+            self.helper.form_show_errors = False  # a question, shown once by the template, not an error list
             raise forms.ValidationError(
                 _("You emptied “%(section)s”. Saving will clear it for everyone who reads it. The text stays in the "
                   "section's history. Choose “Yes, clear it” to go ahead, or put the text back.")
