@@ -313,8 +313,7 @@ class GoalForm(BootstrapForm):
     target_date = forms.DateField(label=_("Goal date"), widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text=_("When the target should be reached."))
     measurement_method = forms.CharField(label=_("How it is measured"), max_length=200)
-    monitoring_schedule = forms.CharField(label=_("How often it is measured"), max_length=100,
-                                          help_text=_("For example: weekly"))
+    monitoring_schedule = forms.ChoiceField(label=_("How often it is measured"), choices=Goal.Schedule.choices)
     # What a result can be: every result is checked against it (iep/results.py).
     measure_kind = forms.ChoiceField(label=_("Kind of measure"), choices=Goal.MeasureKind.choices,
                                      help_text=_("A count or a rubric level is always a whole number."))

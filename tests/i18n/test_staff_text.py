@@ -54,6 +54,7 @@ def test_a_spanish_family_reads_the_goal_marked_or_in_its_spanish_version(client
     url = reverse("iep:student-iep", args=[student.uuid])
     body = client.get(url).content.decode()
     assert '<span lang="en">Will read 70 words correctly per minute.</span> <span class="written-in">(en inglés)</span>' in body
+    assert "Cada semana" in body and "Weekly" not in body  # how often: a choice, translated
     goal.statement_es = "Leerá 70 palabras correctamente por minuto."
     goal.save(update_fields=["statement_es"])
     body = client.get(url).content.decode()
