@@ -403,6 +403,9 @@ class InputActionForm(BootstrapForm):
     seen_status = forms.ChoiceField(choices=IEPInput.Status.choices, widget=forms.HiddenInput)
     answer = forms.CharField(label=_("Answer to the sender"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
                              max_length=5000)
+    answer_es = forms.CharField(label=_("The same answer in Spanish (optional)"), required=False, max_length=5000,
+                                widget=forms.Textarea(attrs={"rows": 5, "lang": "es"}),
+                                help_text=_("Spanish-speaking families and students read this version when it is written."))
 
     def clean(self):
         data = super().clean()

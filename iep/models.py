@@ -282,6 +282,8 @@ class IEPInput(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="iep_inputs_assigned"
     )
     answer = models.TextField(_("answer"), blank=True)
+    # Optional Spanish version written by staff, shown to Spanish readers (accounts reader_language.staff_text).
+    answer_es = models.TextField(_("answer in Spanish"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
