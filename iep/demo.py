@@ -25,9 +25,9 @@ MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<<
                b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 GOALS = [
     (Goal.Area.READING, "Given a grade-level passage, {name} will read aloud {target} words correctly per minute.",
-     "words read correctly per minute", Decimal("40"), Decimal("90"), "One-minute oral reading fluency probe", "Weekly"),
+     "words read correctly per minute", Decimal("40"), Decimal("90"), "One-minute oral reading fluency probe", "weekly"),
     (Goal.Area.MATH, "Given 25 mixed multiplication facts, {name} will answer {target} correctly in two minutes.",
-     "facts correct in two minutes", Decimal("6"), Decimal("20"), "Two-minute curriculum-based measurement", "Weekly"),
+     "facts correct in two minutes", Decimal("6"), Decimal("20"), "Two-minute curriculum-based measurement", "weekly"),
 ]
 # Each goal's measure (issue 16): a one-minute probe counts whole words read correctly, up to 250 a minute; the
 # math probe counts correct answers out of 25 facts.

@@ -313,8 +313,7 @@ class GoalForm(BootstrapForm):
     target_date = forms.DateField(label=_("Goal date"), widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text=_("When the target should be reached."))
     measurement_method = forms.CharField(label=_("How it is measured"), max_length=200)
-    monitoring_schedule = forms.CharField(label=_("How often it is measured"), max_length=100,
-                                          help_text=_("For example: weekly"))
+    monitoring_schedule = forms.ChoiceField(label=_("How often it is measured"), choices=Goal.Schedule.choices)
     # What a result can be: every result is checked against it (iep/results.py).
     measure_kind = forms.ChoiceField(label=_("Kind of measure"), choices=Goal.MeasureKind.choices,
                                      help_text=_("A count or a rubric level is always a whole number."))
@@ -404,6 +403,9 @@ class InputActionForm(BootstrapForm):
     seen_status = forms.ChoiceField(choices=IEPInput.Status.choices, widget=forms.HiddenInput)
     answer = forms.CharField(label=_("Answer to the sender"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
                              max_length=5000)
+    answer_es = forms.CharField(label=_("The same answer in Spanish (optional)"), required=False, max_length=5000,
+                                widget=forms.Textarea(attrs={"rows": 5, "lang": "es"}),
+                                help_text=_("Spanish-speaking families and students read this version when it is written."))
 
     def clean(self):
         data = super().clean()

@@ -84,8 +84,19 @@ class MeasureKind(models.TextChoices):
     RUBRIC = "rubric", _("Rubric level")
 
 
+class Schedule(models.TextChoices):
+    """How often a goal is measured: a choice, so every reader reads it in their language ("Semanal")."""
+
+    DAILY = "daily", _("Daily")
+    TWICE_A_WEEK = "twice_weekly", _("Twice a week")
+    WEEKLY = "weekly", _("Weekly")
+    EVERY_TWO_WEEKS = "every_two_weeks", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly")
+
+
 class Goal(models.Model):
     MeasureKind = MeasureKind
+    Schedule = Schedule
 
     class Area(models.TextChoices):
         READING = "reading", _("Reading")
@@ -108,7 +119,9 @@ class Goal(models.Model):
     target = models.DecimalField(_("target"), max_digits=8, decimal_places=2)
     target_date = models.DateField(_("goal date"))
     measurement_method = models.CharField(_("how it is measured"), max_length=200)
-    monitoring_schedule = models.CharField(_("how often it is measured"), max_length=100)
+    # A Schedule value; a goal written before the choices keeps its words (shown marked as staff-written text).
+    monitoring_schedule = models.CharField(_("how often it is measured"), max_length=100, choices=Schedule.choices,
+                                           default=Schedule.WEEKLY)
     # What a result of this goal's measure can be (iep/results.py checks every result against it, on every
     # path that writes one): its kind, whole numbers or decimals, and the lowest and highest possible result.
     measure_kind = models.CharField(_("kind of measure"), max_length=10, choices=MeasureKind.choices,
@@ -122,6 +135,10 @@ class Goal(models.Model):
                                           verbose_name=_("linked competencies"))
     profile_goals = models.ManyToManyField("profiles.ProfileGoal", blank=True, related_name="iep_goals",
                                            verbose_name=_("linked learner-profile goals"))
+    @property
+    def schedule_is_a_choice(self) -> bool:
+        return self.monitoring_schedule in Schedule.values
+
     # Set by services.record_progress when the decision rule trips; cleared when data recover.
     flagged_at = models.DateTimeField(null=True, blank=True)
     # Outbox: the case manager has been told about the current flag.
@@ -265,6 +282,8 @@ class IEPInput(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="iep_inputs_assigned"
     )
     answer = models.TextField(_("answer"), blank=True)
+    # Optional Spanish version written by staff, shown to Spanish readers (accounts reader_language.staff_text).
+    answer_es = models.TextField(_("answer in Spanish"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

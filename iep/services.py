@@ -110,7 +110,7 @@ TRANSITIONS = {
 
 
 @transaction.atomic
-def move_input(*, input_id: int, action: str, by: User, seen_status: str, answer: str = "") -> IEPInput:
+def move_input(*, input_id: int, action: str, by: User, seen_status: str, answer: str = "", answer_es: str = "") -> IEPInput:
     """Move an input one step along its life.
 
     - locks the row (select_for_update): of two people acting at once exactly one wins (T7.3)
@@ -124,8 +124,8 @@ def move_input(*, input_id: int, action: str, by: User, seen_status: str, answer
     item.status = to_status
     fields = ["status"]
     if action == "answer":
-        item.answer, item.answered_by, item.answered_at = answer, by, timezone.now()
-        fields += ["answer", "answered_by", "answered_at"]
+        item.answer, item.answer_es, item.answered_by, item.answered_at = answer, answer_es, by, timezone.now()
+        fields += ["answer", "answer_es", "answered_by", "answered_at"]
     item.save(update_fields=fields)
     InputEvent.objects.create(input=item, status=to_status, actor=by)
     if action == "answer":

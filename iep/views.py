@@ -289,7 +289,8 @@ def input_act(request: HttpRequest, student: Student, input_id: int) -> HttpResp
     data = form.cleaned_data
     try:
         moved = services.move_input(input_id=item.pk, action=data["action"], by=request.user,
-                                    seen_status=data["seen_status"], answer=data["answer"].strip())
+                                    seen_status=data["seen_status"], answer=data["answer"].strip(),
+                                    answer_es=data["answer_es"].strip())
     except services.TransitionNotAllowed as refused:
         messages.error(request, _("Someone else changed this input first. It is now: %(status)s. Nothing was saved.")
                        % {"status": IEPInput.Status(refused.current).label})

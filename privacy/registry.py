@@ -144,7 +144,7 @@ _profile_goal = personal(
 )
 _accommodation = personal(
     R.STUDENT_RECORD, "student_id", contestable=("description",),
-    special_education="student category description applies_in provided_by is_active version updated_at", account="updated_by",
+    special_education="student category description description_es applies_in provided_by is_active version updated_at", account="updated_by",
 )
 _mastery = personal(
     R.STUDENT_RECORD, "student_id", contestable=("value",),
@@ -164,7 +164,7 @@ _iep_plan = personal(
 )
 _iep_goal = personal(
     R.STUDENT_RECORD, "plan__student_id", contestable=("statement", "baseline"),
-    special_education="plan area statement unit baseline baseline_date target target_date measurement_method "
+    special_education="plan area statement statement_es unit baseline baseline_date target target_date measurement_method "
     "monitoring_schedule measure_kind whole_numbers minimum maximum flagged_at flag_notified_at created_at",
 )
 _team_member = personal(R.STUDENT_RECORD, "plan__student_id", special_education="plan user role")
@@ -292,7 +292,7 @@ REGISTRY: dict[str, Declaration] = {
     ),
     "iep.IEPInput": personal(
         R.STUDENT_RECORD, "student_id",
-        family="student submitted_by sender kind text attachment attachment_name attachment_type status answer "
+        family="student submitted_by sender kind text attachment attachment_name attachment_type status answer answer_es "
         "answered_at created_at notified_at answer_notified_at assigned_notified_at",
         account="assigned_to answered_by",
     ),
@@ -302,7 +302,7 @@ REGISTRY: dict[str, Declaration] = {
     "iep.ProgressReportCopy": personal(R.STUDENT_RECORD, "report__student_id", special_education="report language pdf created_at"),
     # --- family_portal ------------------------------------------------------------------------------
     "family_portal.Highlight": personal(R.STUDENT_RECORD, "student_id",
-                                        education="student text photo photo_type photo_description created_at", account="author"),
+                                        education="student text text_es photo photo_type photo_description created_at", account="author"),
     "family_portal.HighlightReply": personal(R.STUDENT_RECORD, "highlight__student_id", family="highlight author text created_at"),
     "family_portal.NotificationPreference": personal(R.ACCOUNT, account="user frequency updated_at"),
     "family_portal.HighlightNotice": personal(R.STUDENT_RECORD, "highlight__student_id",

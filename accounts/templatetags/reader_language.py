@@ -109,3 +109,10 @@ def written_words(text):
     if reader == settings.LANGUAGE_CODE:
         return text
     return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
+
+
+@register.simple_tag
+def reader_text(obj, field: str) -> str:
+    """The reader's version of staff-written text as plain text, for emails and digests (rendered in the
+    recipient's language): the Spanish version when written, else the original."""
+    return reader_version(obj, field)[0]

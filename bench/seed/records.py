@@ -81,7 +81,7 @@ class RecordsSeeder:
             plan_id=plan, area=GOAL_AREAS[number % len(GOAL_AREAS)], statement="Given a grade-level passage, will read it aloud accurately.",
             unit="words read correctly per minute", baseline=baseline, baseline_date=start, target=target,
             target_date=start + timedelta(days=360), measurement_method="Curriculum-based measurement probe",
-            monitoring_schedule="Every two weeks", flagged_at=None, flag_notified_at=None, created_at=at(start),
+            monitoring_schedule="every_two_weeks", flagged_at=None, flag_notified_at=None, created_at=at(start),
             measure_kind=MEASURE.kind, whole_numbers=MEASURE.whole_numbers, minimum=MEASURE.minimum, maximum=MEASURE.maximum,
         )
         slope = (target - baseline) / 26

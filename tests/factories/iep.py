@@ -44,7 +44,7 @@ class GoalFactory(factory.django.DjangoModelFactory):
     target = Decimal("70")
     target_date = factory.LazyAttribute(lambda o: o.baseline_date + timedelta(days=300))
     measurement_method = "One-minute oral reading probe"
-    monitoring_schedule = "Weekly"
+    monitoring_schedule = "weekly"
     # A rate with decimals from 0 to 200 words a minute (issue 16: every result is checked against it).
     measure_kind = Goal.MeasureKind.RATE
     whole_numbers = False

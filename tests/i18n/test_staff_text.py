@@ -54,6 +54,7 @@ def test_a_spanish_family_reads_the_goal_marked_or_in_its_spanish_version(client
     url = reverse("iep:student-iep", args=[student.uuid])
     body = client.get(url).content.decode()
     assert '<span lang="en">Will read 70 words correctly per minute.</span> <span class="written-in">(en inglés)</span>' in body
+    assert "Cada semana" in body and "Weekly" not in body  # how often: a choice, translated
     goal.statement_es = "Leerá 70 palabras correctamente por minuto."
     goal.save(update_fields=["statement_es"])
     body = client.get(url).content.decode()
@@ -65,3 +66,25 @@ def test_a_highlight_is_marked_on_the_spanish_family_page(client, spanish_family
     client.force_login(spanish_family)
     body = client.get(reverse("family_portal:child", args=[student.uuid])).content.decode()
     assert '<span lang="en">Maya read aloud today.</span> <span class="written-in">(en inglés)</span>' in body
+
+
+def test_an_answer_and_a_highlight_reach_a_spanish_family_in_their_spanish_version_by_email(
+        student, guardian, case_manager, teacher, django_capture_on_commit_callbacks, mailoutbox):
+    from family_portal import services as portal
+    from iep import services as iep_services
+    from tests.factories.iep import IEPInputFactory
+
+    guardian.preferred_language = "es"
+    guardian.save(update_fields=["preferred_language"])
+    plan = IEPPlanFactory(student=student, case_manager=case_manager)
+    TeamMemberFactory(plan=plan, user=guardian, role="parent")
+    item = IEPInputFactory(student=student, submitted_by=guardian, sender="family")
+    with django_capture_on_commit_callbacks(execute=True):
+        iep_services.move_input(input_id=item.pk, action="answer", by=case_manager, seen_status=item.status,
+                                answer="Thank you, we will talk on Monday.", answer_es="Gracias, hablamos el lunes.")
+    (answer_mail,) = [m for m in mailoutbox if guardian.email in m.to]
+    assert "Gracias, hablamos el lunes." in answer_mail.body and "Thank you" not in answer_mail.body
+    item.refresh_from_db()
+    with translation.override("es"):
+        rendered = Template('{% load reader_language %}{% staff_text i "answer" %}').render(Context({"i": item}))
+    assert rendered == "Gracias, hablamos el lunes."

@@ -32,7 +32,7 @@ def _goal_data(**overrides):
     data = {"area": "math", "statement": "Given 25 facts, Maya will answer 20 correctly in two minutes.",
             "unit": "facts correct", "baseline": "6", "baseline_date": (today - timedelta(days=10)).isoformat(),
             "target": "20", "target_date": (today + timedelta(days=200)).isoformat(),
-            "measurement_method": "Two-minute probe", "monitoring_schedule": "Weekly",
+            "measurement_method": "Two-minute probe", "monitoring_schedule": "weekly",
             "measure_kind": "count", "whole_numbers": "on", "minimum": "0", "maximum": "25"}
     data.update(overrides)
     return data

@@ -163,7 +163,7 @@ def _goal_data(**overrides):
     data = {"area": "math", "statement": "Given a grade-level prompt, Maya will answer correctly.",
             "unit": "percent correct", "baseline": "40", "baseline_date": (today - timedelta(days=10)).isoformat(),
             "target": "80", "target_date": (today + timedelta(days=200)).isoformat(),
-            "measurement_method": "Weekly probe", "monitoring_schedule": "Weekly", "measure_kind": "percent",
+            "measurement_method": "Weekly probe", "monitoring_schedule": "weekly", "measure_kind": "percent",
             "minimum": "", "maximum": ""}
     data.update(overrides)
     return data
