@@ -7,13 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from competencies.models import Competency, Mastery, Prerequisite
+from competencies import graph
+from competencies.models import Competency, Mastery, Prerequisite, SectionCompetency
 from roster.access import grid_sections
 from roster.models import Enrollment, School, Section, StaffAssignment, Student
 
@@ -151,30 +152,97 @@ def choices_so_far(student: Student) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def path_summary_for_family(student: Student) -> list[dict]:
-    """What the student is working on now and what comes next, for the family portal.
+@dataclass(frozen=True)
+class LearningItem:
+    """One thing the child works on (or will next), as a family or the student reads it."""
 
-    One plain dict per active path, in the order of the path page:
-      {"path_title": str,
-       "current_step": str | None,   # title of the step being worked on (None when finished)
-       "next_step": str | None,      # title of the step after it (None when it is the last)
-       "pacing_status": str,         # "ahead" | "on_track" | "behind" | "finished" | "not_started"
-       "pacing_words": str}          # the status in plain words, in the active language
-    The caller has already checked that the viewer may see the student (paths.view). Two queries (the paths,
-    their steps): a summary needs no competency, option or mastery (P1)."""
-    today = timezone.localdate()
-    paths = StudentPath.objects.filter(student=student, is_active=True).prefetch_related(
-        Prefetch("steps", queryset=PathStep.objects.order_by("position", "pk")))
-    summaries = []
-    for path in paths:
-        steps = list(path.steps.all())
+    title: str  # a path step's title, or the competency's plain statement (Competency.plain_statement)
+    course: str  # the learning path's title, or the class's name
+    path_id: int | None = None  # the path it comes from; None when the competency graph decided
+
+
+@dataclass
+class PathPace:
+    title: str
+    status: str  # pacing: "ahead" | "on_track" | "behind" | "finished" | "not_started"
+    words: str  # pace_in_words, for a family
+    behind_by: int  # steps planned by today and not done yet (0 unless behind)
+    current: PathStep | None = None  # the step being worked on (the student home offers its choice)
+
+
+@dataclass
+class NowAndNext:
+    now: list[LearningItem] = field(default_factory=list)
+    next: list[LearningItem] = field(default_factory=list)
+    paths: list[PathPace] = field(default_factory=list)
+
+
+def now_and_next(student: Student, today=None, limit: int = 6) -> NowAndNext:
+    """THE rule for "what the child is working on now and next" (issue 17.2; docs/product.md, "Now and next").
+
+    Every family page (Overview, Learning) and the student's own home read it here:
+    - where a learning path is active, the path decides: now is its current step (the open one, else the first one
+      not done), next is the step after it;
+    - in a class of this term that no active path covers, the competency graph decides: now is what has results and
+      is not mastered yet (effective mastery), next is what its prerequisites make ready (competencies.graph) and has
+      no result yet.
+    Three queries whatever the number of paths, steps, classes and competencies (P1): the steps with their paths,
+    the classes' competencies with the student's mastery of each, the prerequisites with theirs."""
+    today = today or timezone.localdate()
+    result = NowAndNext()
+    by_path: dict[int, list[PathStep]] = defaultdict(list)
+    paths: dict[int, StudentPath] = {}
+    for step in (PathStep.objects.filter(path__student=student, path__is_active=True).select_related("path")
+                 .order_by("path__start_date", "path_id", "position", "pk")):
+        paths.setdefault(step.path_id, step.path)
+        by_path[step.path_id].append(step)
+    name = student.preferred_name or student.first_name
+    for path_id, path in paths.items():
+        steps = by_path[path_id]
         pace, current, after = _where_it_stands(steps, today)
-        summaries.append({"path_title": path.title,
-                          "current_step": steps[current].title if current is not None else None,
-                          "next_step": steps[after].title if after is not None else None,
-                          "pacing_status": pace.status,
-                          "pacing_words": pace_in_words(pace, student.preferred_name or student.first_name)})
-    return summaries
+        result.paths.append(PathPace(path.title, pace.status, pace_in_words(pace, name),
+                                     max(pace.due - pace.done, 0) if pace.status == pacing.BEHIND else 0,
+                                     steps[current] if current is not None else None))
+        for index, into in ((current, result.now), (after, result.next)):
+            if index is not None:
+                into.append(LearningItem(steps[index].title, path.title, path_id))
+    covered = {path.section_id for path in paths.values() if path.section_id}
+    mine = Mastery.objects.filter(student=student, competency=OuterRef("competency_id"))
+    links = list(SectionCompetency.objects.filter(
+        section__enrollments__student=student, section__term__start_date__lte=today, section__term__end_date__gte=today,
+        competency__is_retired=False).exclude(section_id__in=covered).select_related("section", "competency")
+        .annotate(is_mastered=Exists(mine.filter(effective_mastered=True)),
+                  is_started=Exists(mine.filter(evidence_count__gt=0, effective_mastered=False)))
+        .order_by("section__period", "section__name", "section_id", "position", "pk"))
+    wanted = {link.competency_id for link in links}
+    done_before = Mastery.objects.filter(student=student, competency=OuterRef("prerequisite_id"), effective_mastered=True)
+    edges = list(Prerequisite.objects.filter(competency_id__in=wanted).annotate(done=Exists(done_before))
+                 .values_list("prerequisite_id", "competency_id", "done"))
+    mastered = {link.competency_id for link in links if link.is_mastered} | {a for a, _b, done in edges if done}
+    ready = set(graph.ready_to_learn(wanted, [(a, b) for a, b, _done in edges], mastered))
+    for link in links:
+        item = LearningItem(link.competency.plain_statement(), link.section.name)
+        if link.is_started:
+            result.now.append(item)
+        elif link.competency_id in ready:
+            result.next.append(item)
+    result.now, result.next = result.now[:limit], result.next[:limit]
+    return result
+
+
+def pace_for_student(pace: PathPace) -> str:
+    """A path's pace in the student's own words: kind, never a staff flag (issue 17.1)."""
+    if pace.status == pacing.FINISHED:
+        return _("You finished every step. Well done!")
+    if pace.status == pacing.NOT_STARTED:
+        return _("Your teacher is still adding the steps.")
+    if pace.status == pacing.AHEAD:
+        return _("You are ahead of the plan. Great work!")
+    if pace.status == pacing.BEHIND:
+        return ngettext("You have %(n)d step to catch up. Your teacher will help you.",
+                        "You have a few steps to catch up (%(n)d). Your teacher will help you.",
+                        pace.behind_by) % {"n": pace.behind_by}
+    return _("You are right on plan. Keep going!")
 
 
 # --- a class -----------------------------------------------------------------------------------------

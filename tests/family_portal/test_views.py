@@ -150,9 +150,9 @@ CHILD_PAGES = ["child", "child-learning", "child-goals", "child-about"]
 # Each with the request's fixed five (session, user, the door with every relationship, its audit row, the
 # parent's children for the switch):
 EXPECTED_QUERIES = {
-    "child": 10,  # the summary (one aggregate), paths, steps, highlights (with authors), replies
-    "child-learning": 11,  # masteries (shared, with the day each was mastered), classes, their competencies, prerequisites, the scale; term
-    "child-goals": 10,  # profile goals, IEP goals joined to the plan, points, reports, statements of disagreement
+    "child": 11,  # the summary (one aggregate); now and next (steps with paths, class competencies; prerequisites when a class has no path); goals needing a look (results with goals); highlights (with authors), replies
+    "child-learning": 9,  # now and next (steps with paths, class competencies), masteries (with the day each was mastered), term
+    "child-goals": 11,  # profile goals, IEP goals joined to the plan, points, the profile goals they serve, reports, statements of disagreement
     "child-about": 8,  # profile sections, accommodations, statements of disagreement
 }
 
@@ -178,9 +178,9 @@ def test_child_pages_query_counts_do_not_grow(client, family, student, teacher, 
     assert counts == EXPECTED_QUERIES
     shown = min(size, 20)  # the overview shows the newest 20 highlights
     overview = pages["child"].context["page"]
-    assert (len(overview.highlights), len(overview.paths), overview.glance.iep_goals, overview.glance.profile_goals,
+    assert (len(overview.highlights), len(overview.learning.paths), overview.glance.iep_goals, overview.glance.profile_goals,
             overview.glance.messages, overview.glance.answered) == (shown, 1, size, size, size, size // 2)
-    assert overview.glance.latest_report_period == f"{2000 + size - 1}-Q1"
+    assert overview.glance.latest_report_period == f"January to March {2000 + size - 1}"
     assert pages["child-learning"].context["page"].mastered.chart.total == size
     goals = pages["child-goals"].context["page"]
     assert (len(goals.iep_goals), len(goals.goals), len(goals.reports)) == (size, size, size)
@@ -234,11 +234,11 @@ def test_the_overview_sums_up_and_links_to_every_part(client, family, student, t
     assert "3 goals set together with the school." in body and "3 IEP goals, each with a chart of the results." in body
     assert "Your family sent 3 messages to the IEP team." in body and "1 has an answer." in body
     latest = ProgressReport.objects.get(student=student, period="2002-Q1")
-    assert "The latest progress report is for 2002-Q1:" in body
+    assert "The latest progress report is for January to March 2002:" in body
     assert reverse("family_portal:report-pdf", args=[student.uuid, latest.pk]) in body
     for name in ["child-learning", "child-goals", "child-about", "input-list", "input-new"]:
         assert body.count(f'href="{reverse(f"family_portal:{name}", args=[student.uuid])}') >= 1, name
-    assert "Step now" in body and "Write to the IEP team" in body
+    assert "Working on now" in body and "Write to the IEP team" in body
 
 
 @pytest.mark.parametrize("size", [1, 3])

@@ -170,12 +170,15 @@ def test_template_list_query_count(client, teacher, school, framework, count, dj
     assert len(response.context["templates"]) == count
 
 
-def test_family_summary_is_plain_values(student, assign):
+def test_now_and_next_follows_the_path(student, assign):
+    """Issue 17.2: where a path is active, the path decides now (its current step) and next (the step after)."""
     assign([student], start_date=timezone.localdate() - timedelta(days=60))
-    (summary,) = selectors.path_summary_for_family(student)
-    assert summary["current_step"] == "Step 1" and summary["next_step"] == "Step 2"
-    assert summary["pacing_status"] == "behind"
-    assert summary["pacing_words"].startswith("Behind plan: 0 of 3 steps are done")
+    learning = selectors.now_and_next(student)
+    assert [i.title for i in learning.now] == ["Step 1"] and [i.title for i in learning.next] == ["Step 2"]
+    (pace,) = learning.paths
+    assert pace.status == "behind" and pace.behind_by > 0
+    assert pace.words.startswith("Behind plan: 0 of 3 steps are done")
+    assert "catch up" in selectors.pace_for_student(pace) and "Behind" not in selectors.pace_for_student(pace)
 
 
 @pytest.mark.parametrize("steps", [1, 3, 50])
