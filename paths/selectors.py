@@ -68,6 +68,7 @@ class PathView:
     pace_words: str
     current: StepView | None
     next: StepView | None
+    student_words: str = ""  # pace_for_student: the pace in the student's words
 
 
 def _active_paths(student: Student) -> list[StudentPath]:
@@ -101,7 +102,8 @@ def _path_view(path: StudentPath, needs, mastered: set[int], today, student: Stu
                               [o for o in options if o.kind == OptionKind.SHOW], list(waiting.values()), own & mastered))
     pace, current, after = _where_it_stands([v.step for v in views], today)
     return PathView(path, views, pace, pace_in_words(pace, student.preferred_name or student.first_name),
-                    views[current] if current is not None else None, views[after] if after is not None else None)
+                    views[current] if current is not None else None, views[after] if after is not None else None,
+                    pace_for_student(pace.status, max(pace.due - pace.done, 0)))
 
 
 def _where_it_stands(steps: list[PathStep], today) -> tuple[pacing.Pace, int | None, int | None]:
@@ -142,9 +144,14 @@ def upcoming_sessions_for_student(student: Student, now=None) -> list[LearningSe
 def choices_so_far(student: Student) -> list[tuple[str, int]]:
     """How the student chose to learn and to show learning so far: (way, times), most chosen first.
     Evidence of what works for them, beside "how I learn best" on their learner profile."""
+    return choices_in(PathStep.objects.filter(path__student=student).exclude(chosen_at=None)
+                      .select_related("chosen_learn", "chosen_show"))
+
+
+def choices_in(steps) -> list[tuple[str, int]]:
+    """The ways chosen on these steps (their chosen options already joined): (way, times), most chosen first."""
     modes = dict(OptionMode.choices)
     counts: dict[str, int] = defaultdict(int)
-    steps = PathStep.objects.filter(path__student=student).exclude(chosen_at=None).select_related("chosen_learn", "chosen_show")
     for step in steps:
         for option in (step.chosen_learn, step.chosen_show):
             if option is not None:
@@ -175,6 +182,7 @@ class NowAndNext:
     now: list[LearningItem] = field(default_factory=list)
     next: list[LearningItem] = field(default_factory=list)
     paths: list[PathPace] = field(default_factory=list)
+    steps: list[PathStep] = field(default_factory=list)  # every step of the active paths, with the ways chosen
 
 
 def now_and_next(student: Student, today=None, limit: int = 6) -> NowAndNext:
@@ -192,10 +200,12 @@ def now_and_next(student: Student, today=None, limit: int = 6) -> NowAndNext:
     result = NowAndNext()
     by_path: dict[int, list[PathStep]] = defaultdict(list)
     paths: dict[int, StudentPath] = {}
-    for step in (PathStep.objects.filter(path__student=student, path__is_active=True).select_related("path")
+    for step in (PathStep.objects.filter(path__student=student, path__is_active=True)
+                 .select_related("path", "chosen_learn", "chosen_show")
                  .order_by("path__start_date", "path_id", "position", "pk")):
         paths.setdefault(step.path_id, step.path)
         by_path[step.path_id].append(step)
+        result.steps.append(step)
     name = student.preferred_name or student.first_name
     for path_id, path in paths.items():
         steps = by_path[path_id]
@@ -230,18 +240,18 @@ def now_and_next(student: Student, today=None, limit: int = 6) -> NowAndNext:
     return result
 
 
-def pace_for_student(pace: PathPace) -> str:
-    """A path's pace in the student's own words: kind, never a staff flag (issue 17.1)."""
-    if pace.status == pacing.FINISHED:
+def pace_for_student(status: str, behind_by: int) -> str:
+    """A path's pace in the student's own words: kind, never a staff flag like "Behind" (issue 17.1)."""
+    if status == pacing.FINISHED:
         return _("You finished every step. Well done!")
-    if pace.status == pacing.NOT_STARTED:
+    if status == pacing.NOT_STARTED:
         return _("Your teacher is still adding the steps.")
-    if pace.status == pacing.AHEAD:
+    if status == pacing.AHEAD:
         return _("You are ahead of the plan. Great work!")
-    if pace.status == pacing.BEHIND:
+    if status == pacing.BEHIND:
         return ngettext("You have %(n)d step to catch up. Your teacher will help you.",
                         "You have a few steps to catch up (%(n)d). Your teacher will help you.",
-                        pace.behind_by) % {"n": pace.behind_by}
+                        behind_by) % {"n": behind_by}
     return _("You are right on plan. Keep going!")
 
 
