@@ -418,3 +418,27 @@ def test_no_email_to_a_teacher_who_has_left(family, student, teacher, mailoutbox
     assert services.tell_author_of_reply(reply_id=reply.pk) == 0
     assert services.sweep_outbox() == 0
     assert mailoutbox == []
+
+
+def test_one_current_target_per_goal_and_the_goal_not_on_track_first_on_the_overview(client, guardian, student,
+                                                                                      case_manager):
+    """Issue 17.2: a profile goal that an IEP goal carries on is not listed again with its older target (the demo
+    showed two reading targets); the IEP goal not on track leads the overview, with what the team will do."""
+    from tests.factories.iep import GoalFactory, IEPPlanFactory, ProgressPointFactory
+    from tests.factories.profiles import ProfileGoalFactory
+
+    goal = GoalFactory(plan=IEPPlanFactory(student=student, case_manager=case_manager),
+                       statement="Maya will read 70 words correctly per minute.")
+    for n in range(6):
+        ProgressPointFactory(goal=goal, value=40, recorded_by=case_manager,
+                             measured_on=timezone.localdate() - timedelta(days=60 - 7 * n))
+    goal.profile_goals.add(ProfileGoalFactory(student=student, description="Read 100 words per minute with 95% accuracy."))
+    ProfileGoalFactory(student=student, description="Use a calm-down strategy when frustrated.")
+    client.force_login(guardian)
+    goals = client.get(reverse("family_portal:child-goals", args=[student.uuid])).content.decode()
+    assert "Maya will read 70 words correctly per minute." in goals
+    assert "Read 100 words per minute" not in goals and "Use a calm-down strategy" in goals
+    overview = client.get(reverse("family_portal:child", args=[student.uuid])).content.decode()
+    flagged = overview[overview.index('id="flagged-heading"'):overview.index('id="next-steps-heading"')]
+    assert "Maya will read 70 words correctly per minute." in flagged
+    assert "The team is looking at how to help, and will change the teaching." in flagged

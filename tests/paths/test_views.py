@@ -200,3 +200,22 @@ def test_template_detail_query_count_does_not_grow_with_steps(client, teacher, s
     assert response.status_code == 200
     page = response.content.decode()
     assert all(f"Present to the teacher {index}<" in page and f"Watch the video {index}<" in page for index in range(steps))
+
+
+def test_now_and_next_follows_the_competency_graph_where_no_path_covers_the_class(student, competencies):
+    """Issue 17.2: no path for the class, so the graph decides: now = results and not mastered, next = ready and
+    no result yet (5.NF.1 mastered opens 5.NF.2; 5.NF.4 has no prerequisite; 5.NF.3 waits for 5.NF.2)."""
+    from competencies.models import Mastery
+
+    def stored(competency, mastered):
+        Mastery.objects.create(student=student, competency=competency, method="latest", computed_at=timezone.now(),
+                               evidence_count=1, value=4 if mastered else 2, is_mastered=mastered,
+                               effective_value=4 if mastered else 2, effective_mastered=mastered,
+                               mastered_on=timezone.localdate() if mastered else None)
+
+    stored(competencies[0], True)
+    stored(competencies[3], False)
+    learning = selectors.now_and_next(student)
+    assert [i.title for i in learning.now] == ["Fractions skill 4"]
+    assert [i.title for i in learning.next] == ["Fractions skill 2"]
+    assert learning.paths == [] and all(i.path_id is None for i in learning.now + learning.next)
