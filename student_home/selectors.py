@@ -37,6 +37,7 @@ class Home:
     name: str
     learning: path_selectors.NowAndNext  # THE now and next (paths.selectors.now_and_next), as her family reads it
     paths: list[MyPath]
+    in_classes: list  # what she works on now in classes no path covers (the rule's competency-graph part)
     my_goals: list[ProfileGoal]
     iep_goals: list[MyIEPGoal]
     mastered: list[tuple[date, Competency]]
@@ -60,7 +61,8 @@ def home_for(student: Student) -> Home:
                     .exclude(iep_goals__plan__is_current=True))
     mastered = [(m.mastered_on, m.competency) for m in Mastery.objects.filter(student=student).mastered()
                 .select_related("competency").order_by("-mastered_on", "-pk")[:MASTERED_SHOWN]]
-    return Home(name=student.preferred_name or student.first_name, learning=learning, paths=paths, my_goals=my_goals,
+    return Home(name=student.preferred_name or student.first_name, learning=learning, paths=paths,
+                in_classes=[item for item in learning.now if item.path_id is None], my_goals=my_goals,
                 iep_goals=iep_goals, mastered=mastered,
                 sessions=path_selectors.upcoming_sessions_for_student(student)[:SESSIONS_SHOWN],
                 choices=path_selectors.choices_in(learning.steps))

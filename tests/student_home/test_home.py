@@ -114,3 +114,26 @@ def test_home_query_count_stays_as_data_grow(client, maya_user, student, assign,
 
 
 HOME_QUERIES = 11  # session, user, the door, its log; now and next (steps, class competencies: the path covers the class), IEP goals, results, own goals, mastered, sessions
+
+
+def test_her_goals_tab_is_in_her_words_without_the_plans_dates(client, maya_user, student, case_manager):
+    GoalFactory(plan=IEPPlanFactory(student=student, case_manager=case_manager))
+    client.force_login(maya_user)
+    body = client.get(reverse("iep:student-iep", args=[student.uuid])).content.decode()
+    assert "My goals and how they are going" in body
+    for staff_words in ("Annual review due", "Re-evaluation due", "Measurable annual goals", "needs a look"):
+        assert staff_words not in body, staff_words
+
+
+def test_without_a_path_her_home_names_what_she_started_in_class_within_twelve_queries(client, maya_user, student,
+                                                                                        competencies):
+    """The rule's competency-graph part on her home (no path covers the class), and P1 with the prerequisites read."""
+    Mastery.objects.create(student=student, competency=competencies[3], method="latest", computed_at=timezone.now(),
+                           evidence_count=1, value=2, is_mastered=False, effective_value=2, effective_mastered=False)
+    client.force_login(maya_user)
+    _home(client, student)
+    with CaptureQueriesContext(connection) as captured:
+        body = _home(client, student).content.decode()
+    assert "Fractions skill 4" in body[body.index("Today I am working on"):body.index("My next step")]
+    assert "Fractions skill 1" in body[body.index("My next step"):body.index('id="goals-heading"')]
+    assert len(captured.captured_queries) <= 12
