@@ -44,3 +44,27 @@ def test_a_period_is_named_as_families_say_it():
         assert period_name("2027-Q1") == "January to March 2027"
     with translation.override("es"):
         assert period_name("2026-Q4") == "octubre a diciembre de 2026"
+
+
+@pytest.mark.django_db
+def test_district_curriculum_staff_write_the_family_statements_in_the_admin(client):
+    """The admin's competency form has the two family statements; saving them changes what families read."""
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    from tests.factories.accounts import UserFactory
+
+    competency = CompetencyFactory(statement=STATEMENT, short_statement="")
+    admin = UserFactory(role="district_admin", is_staff=True)
+    admin.user_permissions.add(*Permission.objects.filter(content_type__app_label="competencies"))
+    client.force_login(admin)
+    url = reverse("admin:competencies_competency_change", args=[competency.pk])
+    form = client.get(url).content.decode()
+    assert 'name="family_statement"' in form and 'name="family_statement_es"' in form
+    data = {"framework": competency.framework_id, "parent": "", "identifier": competency.identifier, "uri": "",
+            "code": competency.code, "statement": competency.statement, "short_statement": "", "item_type": "",
+            "education_level": "", "position": 0, "family_statement": "Multiply and divide by 10, 100 and 1,000",
+            "family_statement_es": "Multiplicar y dividir entre 10, 100 y 1,000"}
+    assert client.post(url, data).status_code == 302
+    competency.refresh_from_db()
+    assert competency.plain_statement("es") == "Multiplicar y dividir entre 10, 100 y 1,000"
