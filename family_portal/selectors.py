@@ -236,6 +236,7 @@ class ChildWeek:
     answered: list = field(default_factory=list)
     reports: list = field(default_factory=list)
     iep_goals: list = field(default_factory=list)  # GoalLine: where each IEP goal stands today
+    learning: path_selectors.NowAndNext | None = None  # THE now and next (paths.selectors.now_and_next_for)
 
 
 @dataclass(frozen=True)
@@ -251,9 +252,9 @@ class DigestContent:
 
 
 def digest_contents(*, family_ids: list[int], week: date) -> dict[int, DigestContent]:
-    """What each family's digest says about the week from `week` (Monday) to Sunday, in seven queries
-    for any number of families: highlights, answers from the IEP team, new progress reports, and where each IEP
-    goal stands (goals, their results)."""
+    """What each family's digest says about the week from `week` (Monday) to Sunday, in nine queries
+    for any number of families: highlights, answers from the IEP team, new progress reports, where each IEP
+    goal stands (goals, their results), and what each child works on now and next (the one rule, two queries)."""
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(week, time.min), tz)
     end = start + timedelta(days=7)
@@ -276,10 +277,11 @@ def digest_contents(*, family_ids: list[int], week: date) -> dict[int, DigestCon
     for goal in (Goal.objects.filter(plan__student__in=student_ids, plan__is_current=True, plan__student__plan=Student.Plan.IEP)
                  .select_related("plan").prefetch_related(Prefetch("points", queryset=ProgressPoint.objects.order_by("measured_on")))):
         goals[goal.plan.student_id].append(GoalLine(goal=goal, status=iep_selectors.status_of(goal, list(goal.points.all()))))
+    learning = path_selectors.now_and_next_for(list({g.student_id: g.student for g in links}.values()))
     contents = {pk: DigestContent(family=family, children=[]) for pk, family in families.items()}
     for link in links:
         sid = link.student_id
         contents[link.guardian_id].children.append(ChildWeek(
             student=link.student, highlights=highlights[sid], answered=answered[(sid, link.guardian_id)], reports=reports[sid],
-            iep_goals=goals[sid]))
+            iep_goals=goals[sid], learning=learning[sid]))
     return contents

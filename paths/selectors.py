@@ -7,13 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from competencies import graph
 from competencies.models import Competency, Mastery, Prerequisite, SectionCompetency
 from roster.access import grid_sections
 from roster.models import Enrollment, School, Section, StaffAssignment, Student
@@ -186,58 +185,69 @@ class NowAndNext:
 
 
 def now_and_next(student: Student, today=None, limit: int = 6) -> NowAndNext:
-    """THE rule for "what the child is working on now and next" (issue 17.2; docs/product.md, "Now and next").
+    """THE rule for "what the child is working on now and next" (issue 17.2; docs/product.md, "Now and next"), for
+    one student: `now_and_next_for` with that student alone."""
+    return now_and_next_for([student], today=today, limit=limit)[student.pk]
 
-    Every family page (Overview, Learning) and the student's own home read it here:
+
+def now_and_next_for(students: list[Student], today=None, limit: int = 6) -> dict[int, NowAndNext]:
+    """THE rule for "what the child is working on now and next" (issue 17.2; docs/product.md, "Now and next"), by
+    student id. Every family page (Overview, Learning), the weekly digest and the student's own home read it here:
     - where a learning path is active, the path decides: now is its current step (the open one, else the first one
       not done), next is the step after it;
-    - in a class of this term that no active path covers, the competency graph decides: now is what has results and
-      is not mastered yet (effective mastery), next is what its prerequisites make ready (competencies.graph) and has
-      no result yet.
-    Three queries whatever the number of paths, steps, classes and competencies (P1): the steps with their paths,
-    the classes' competencies with the student's mastery of each, the prerequisites with theirs."""
+    - in a class of this term that no active path of the student covers, the competency graph decides: now is what
+      has results and is not mastered yet (effective mastery), next is what is not started and whose prerequisites
+      are all mastered (competencies.graph.ready_to_learn's rule, asked in the query).
+    Two queries for any number of students, paths, steps, classes and competencies (P1): the steps with their
+    paths, and the classes' competencies per enrolled student with that student's mastery of each and of what
+    each builds on."""
     today = today or timezone.localdate()
-    result = NowAndNext()
-    by_path: dict[int, list[PathStep]] = defaultdict(list)
+    results = {student.pk: NowAndNext() for student in students}
+    names = {student.pk: student.preferred_name or student.first_name for student in students}
     paths: dict[int, StudentPath] = {}
-    for step in (PathStep.objects.filter(path__student=student, path__is_active=True)
+    by_path: dict[int, list[PathStep]] = defaultdict(list)
+    for step in (PathStep.objects.filter(path__student_id__in=list(results), path__is_active=True)
                  .select_related("path", "chosen_learn", "chosen_show")
-                 .order_by("path__start_date", "path_id", "position", "pk")):
+                 .order_by("path__student_id", "path__start_date", "path_id", "position", "pk")):
         paths.setdefault(step.path_id, step.path)
         by_path[step.path_id].append(step)
-        result.steps.append(step)
-    name = student.preferred_name or student.first_name
+    covered = set()
     for path_id, path in paths.items():
-        steps = by_path[path_id]
+        result, steps = results[path.student_id], by_path[path_id]
+        result.steps += steps
+        covered.add((path.student_id, path.section_id))
         pace, current, after = _where_it_stands(steps, today)
-        result.paths.append(PathPace(path.title, pace.status, pace_in_words(pace, name),
+        result.paths.append(PathPace(path.title, pace.status, pace_in_words(pace, names[path.student_id]),
                                      max(pace.due - pace.done, 0) if pace.status == pacing.BEHIND else 0,
                                      steps[current] if current is not None else None))
         for index, into in ((current, result.now), (after, result.next)):
             if index is not None:
                 into.append(LearningItem(steps[index].title, path.title, path_id))
-    covered = {path.section_id for path in paths.values() if path.section_id}
-    mine = Mastery.objects.filter(student=student, competency=OuterRef("competency_id"))
-    links = list(SectionCompetency.objects.filter(
-        section__enrollments__student=student, section__term__start_date__lte=today, section__term__end_date__gte=today,
-        competency__is_retired=False).exclude(section_id__in=covered).select_related("section", "competency")
+    mine = Mastery.objects.filter(student_id=OuterRef("enrolled"), competency_id=OuterRef("competency_id"))
+    mastered_before = Mastery.objects.filter(student_id=OuterRef(OuterRef("enrolled")), effective_mastered=True)
+    waiting = Prerequisite.objects.filter(competency_id=OuterRef("competency_id")).exclude(
+        prerequisite_id__in=mastered_before.values("competency_id"))
+    links = (SectionCompetency.objects.filter(
+        section__enrollments__student_id__in=list(results), section__term__start_date__lte=today,
+        section__term__end_date__gte=today, competency__is_retired=False)
+        .annotate(enrolled=F("section__enrollments__student_id"))
         .annotate(is_mastered=Exists(mine.filter(effective_mastered=True)),
-                  is_started=Exists(mine.filter(evidence_count__gt=0, effective_mastered=False)))
-        .order_by("section__period", "section__name", "section_id", "position", "pk"))
-    wanted = {link.competency_id for link in links}
-    done_before = Mastery.objects.filter(student=student, competency=OuterRef("prerequisite_id"), effective_mastered=True)
-    edges = list(Prerequisite.objects.filter(competency_id__in=wanted).annotate(done=Exists(done_before))
-                 .values_list("prerequisite_id", "competency_id", "done"))
-    mastered = {link.competency_id for link in links if link.is_mastered} | {a for a, _b, done in edges if done}
-    ready = set(graph.ready_to_learn(wanted, [(a, b) for a, b, _done in edges], mastered))
+                  is_started=Exists(mine.filter(evidence_count__gt=0, effective_mastered=False)),
+                  is_waiting=Exists(waiting))
+        .select_related("section", "competency")
+        .order_by("enrolled", "section__period", "section__name", "section_id", "position", "pk"))
     for link in links:
+        if (link.enrolled, link.section_id) in covered:
+            continue
+        result = results[link.enrolled]
         item = LearningItem(link.competency.plain_statement(), link.section.name)
         if link.is_started:
             result.now.append(item)
-        elif link.competency_id in ready:
+        elif not link.is_mastered and not link.is_waiting:
             result.next.append(item)
-    result.now, result.next = result.now[:limit], result.next[:limit]
-    return result
+    for result in results.values():
+        result.now, result.next = result.now[:limit], result.next[:limit]
+    return results
 
 
 def pace_for_student(status: str, behind_by: int) -> str:

@@ -219,3 +219,25 @@ def test_now_and_next_follows_the_competency_graph_where_no_path_covers_the_clas
     assert [i.title for i in learning.now] == ["Fractions skill 4"]
     assert [i.title for i in learning.next] == ["Fractions skill 2"]
     assert learning.paths == [] and all(i.path_id is None for i in learning.now + learning.next)
+
+
+def test_now_and_next_for_many_students_keeps_each_ones_own_in_two_queries(student, section, competencies,
+                                                                         django_assert_num_queries):
+    """The digest asks for every child at once: each child's now and next are their own (same class, different
+    results), in two queries whatever the number of students."""
+    from competencies.models import Mastery
+    from tests.factories.roster import EnrollmentFactory, StudentFactory
+
+    other = StudentFactory(school=student.school, first_name="Leo")
+    EnrollmentFactory(student=other, section=section)
+    Mastery.objects.create(student=student, competency=competencies[0], method="latest", computed_at=timezone.now(),
+                           evidence_count=1, value=4, is_mastered=True, effective_value=4, effective_mastered=True,
+                           mastered_on=timezone.localdate())
+    Mastery.objects.create(student=other, competency=competencies[3], method="latest", computed_at=timezone.now(),
+                           evidence_count=1, value=2, is_mastered=False, effective_value=2, effective_mastered=False)
+    with django_assert_num_queries(2):
+        both = selectors.now_and_next_for([student, other])
+    assert ([i.title for i in both[student.pk].now], [i.title for i in both[student.pk].next]) == (
+        [], ["Fractions skill 2", "Fractions skill 4"])
+    assert ([i.title for i in both[other.pk].now], [i.title for i in both[other.pk].next]) == (
+        ["Fractions skill 4"], ["Fractions skill 1"])
