@@ -46,9 +46,9 @@ class Home:
 
 
 def home_for(student: Student) -> Home:
-    """Her home in eight queries whatever she has (P1: twelve with the request's four; tests/student_home): now and
-    next (three; the ways she chose on her paths come with them), the IEP goals with their results (two), her own
-    goals, mastered lately, sessions."""
+    """Her home in seven queries whatever she has (P1: at most twelve with the request's four; tests/student_home):
+    now and next (two; the ways she chose on her paths come with them), the IEP goals with their results (two), her
+    own goals, mastered lately, sessions."""
     learning = path_selectors.now_and_next(student)
     paths = [MyPath(p.title, path_selectors.pace_for_student(p.status, p.behind_by), p.current, p.current.path_id if p.current else None)
              for p in learning.paths]
