@@ -67,8 +67,14 @@ class FrameworkAdmin(admin.ModelAdmin):
 class CompetencyAdmin(admin.ModelAdmin):
     list_display = ["code", "statement", "item_type", "framework", "is_retired"]
     list_filter = ["framework", "item_type", "is_retired"]
-    search_fields = ["code", "statement", "identifier"]
+    search_fields = ["code", "statement", "identifier", "family_statement", "family_statement_es"]
     raw_id_fields = ["parent"]
+    # The district's curriculum staff write what families read (issue 17.2); the framework's own text stays the import's.
+    fieldsets = [
+        (None, {"fields": ["framework", "parent", "identifier", "uri", "code", "statement", "short_statement", "item_type",
+                           "education_level", "position", "is_retired"]}),
+        (_("In plain words, for families and students"), {"fields": ["family_statement", "family_statement_es"]}),
+    ]
 
 
 @admin.register(SectionCompetency)

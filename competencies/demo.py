@@ -29,6 +29,30 @@ CLASS_CODES = ["5.NBT.A.1", "5.NBT.A.2", "5.NBT.A.3", "5.NBT.A.4", "5.NBT.B.5", 
 PREREQUISITES = [("5.NBT.A.1", "5.NBT.A.2"), ("5.NBT.A.3", "5.NBT.A.4"), ("5.NBT.B.5", "5.NBT.B.6"),
                  ("5.NF.A.1", "5.NF.A.2"), ("5.NF.B.3", "5.NF.B.4"), ("5.NF.B.4", "5.NF.B.6")]
 
+# What the demo district's curriculum staff wrote for families and students (issue 17.2), English and Spanish.
+FAMILY_STATEMENTS = {
+    "5.NBT.A.1": ("Know that each place in a number is worth 10 times the place to its right",
+                  "Saber que cada lugar de un número vale 10 veces el lugar a su derecha"),
+    "5.NBT.A.2": ("Multiply and divide by 10, 100 and 1,000 and explain the zeros",
+                  "Multiplicar y dividir entre 10, 100 y 1,000 y explicar los ceros"),
+    "5.NBT.A.3": ("Read, write and compare decimals", "Leer, escribir y comparar decimales"),
+    "5.NBT.A.4": ("Round decimals", "Redondear decimales"),
+    "5.NBT.B.5": ("Multiply large whole numbers", "Multiplicar números enteros grandes"),
+    "5.NBT.B.6": ("Divide with up to four-digit numbers", "Dividir con números de hasta cuatro cifras"),
+    "5.NBT.B.7": ("Add, subtract, multiply and divide decimals", "Sumar, restar, multiplicar y dividir decimales"),
+    "5.NF.A.1": ("Add and subtract fractions with different bottom numbers",
+                 "Sumar y restar fracciones con distinto denominador"),
+    "5.NF.A.2": ("Solve word problems that add or subtract fractions",
+                 "Resolver problemas escritos que suman o restan fracciones"),
+    "5.NF.B.3": ("See a fraction as a division", "Entender una fracción como una división"),
+    "5.NF.B.4": ("Multiply a fraction by a whole number or a fraction",
+                 "Multiplicar una fracción por un número entero o por otra fracción"),
+    "5.NF.B.5": ("Understand multiplying as making bigger or smaller", "Entender la multiplicación como agrandar o achicar"),
+    "5.NF.B.6": ("Solve real-life problems that multiply fractions",
+                 "Resolver problemas de la vida real que multiplican fracciones"),
+    "5.NF.B.7": ("Divide with unit fractions", "Dividir con fracciones unitarias"),
+}
+
 
 def seed(district: District) -> None:
     framework, _summary = case.write_package(case.parse_package(PACKAGE.read_bytes()))
@@ -37,6 +61,10 @@ def seed(district: District) -> None:
         framework.save(update_fields=["min_evidence", "grade_range"])
     by_code = {c.short_code: c for c in Competency.objects.filter(framework=framework, code__in=[PREFIX + c for c in CLASS_CODES])}
     competencies = [by_code[code] for code in CLASS_CODES]
+    for code, (english, spanish) in FAMILY_STATEMENTS.items():
+        if not by_code[code].family_statement:
+            by_code[code].family_statement, by_code[code].family_statement_es = english, spanish
+            by_code[code].save(update_fields=["family_statement", "family_statement_es"])
     for before, after in PREREQUISITES:
         if not Prerequisite.objects.filter(prerequisite=by_code[before], competency=by_code[after]).exists():
             services.add_prerequisite(prerequisite=by_code[before], competency=by_code[after])

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language
 from simple_history.models import HistoricalRecords
 
 from roster.models import Section, Student
@@ -88,6 +89,12 @@ class Competency(models.Model):
     code = models.CharField(_("code"), max_length=100, blank=True, help_text=_("For example 5.NF.1"))
     statement = models.TextField()
     short_statement = models.CharField(max_length=300, blank=True)
+    # What families and students read (issue 17.2): written by the district's curriculum staff in plain words, in
+    # English and in Spanish; empty means the framework's abbreviated statement (`plain_statement`).
+    family_statement = models.CharField(_("statement for families (English)"), max_length=300, blank=True,
+                                        help_text=_("Plain words a parent understands. Empty: the framework's short statement."))
+    family_statement_es = models.CharField(_("statement for families (Spanish)"), max_length=300, blank=True,
+                                           help_text=_("The same in Spanish. Empty: the English statement for families."))
     item_type = models.CharField(max_length=60, blank=True)
     education_level = models.CharField(max_length=60, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -101,6 +108,14 @@ class Competency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.short_code} {self.short_statement or self.statement[:80]}".strip()
+
+    def plain_statement(self, language: str | None = None) -> str:
+        """THE wording of this competency for families and students, in `language` (default: the active one): the
+        district's family statement in that language, else in English, else the framework's abbreviated statement,
+        else its full statement. Never cut: a page that must shorten it uses the `shorten` filter (word boundary)."""
+        language = (language or get_language() or "en").split("-")[0]
+        own = self.family_statement_es if language == "es" else ""
+        return own or self.family_statement or self.short_statement or self.statement
 
     @property
     def short_code(self) -> str:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "competencies",
     "iep",
     "family_portal",
+    "student_home",  # the student's own home: reads paths, profiles, competencies, iep
     "paths",
     "bench",
     "privacy",  # reads every app above: the privacy registry, exports and purges

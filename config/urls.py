@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("", include("iep.urls")),
     path("", include("family_portal.urls")),
+    path("", include("student_home.urls")),
     path("", include("paths.urls")),
     path("", include("privacy.urls")),
     path("admin/", admin.site.urls),

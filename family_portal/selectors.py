@@ -50,29 +50,6 @@ def highlight_of(student: Student, highlight_id: int) -> Highlight | None:
 
 # --- The child page -----------------------------------------------------------------------------
 
-WORKING, NEXT = "working", "next"
-
-
-@dataclass
-class Learning:
-    """What the child is learning, in the family's words: started and not mastered yet, then ready to start."""
-
-    working_on: list = field(default_factory=list)  # (competency, course name)
-    up_next: list = field(default_factory=list)
-
-
-def learning_now_and_next(student: Student, limit: int = 6, masteries: dict[int, Mastery] | None = None) -> Learning:
-    courses = competency_selectors.student_progression(student, masteries)["courses"]
-    learning = Learning()
-    for course in courses:
-        started = {c.pk for c, cell in course["cells"] if cell.state not in (competency_selectors.MASTERED,
-                                                                             competency_selectors.NO_EVIDENCE)}
-        learning.working_on += [(c, course["section"].name) for c, _cell in course["cells"] if c.pk in started]
-        learning.up_next += [(c, course["section"].name) for c in course["ready"] if c.pk not in started]
-    learning.working_on, learning.up_next = learning.working_on[:limit], learning.up_next[:limit]
-    return learning
-
-
 @dataclass
 class MasteredLately:
     first: date
@@ -157,19 +134,21 @@ class Overview:
     """What is new: the plain-language summary, the next steps on each learning path, highlights with replies."""
 
     glance: Glance
-    paths: list  # paths.selectors.path_summary_for_family: current and next step, pace in words
+    learning: path_selectors.NowAndNext  # THE now and next (paths.selectors.now_and_next), as on the Learning tab
     highlights: list
+    flagged: list  # iep.selectors.goals_needing_a_look: each IEP goal not on track, shown first, with what the team will do
 
 
 def overview(student: Student) -> Overview:
-    """The child's first page in five queries: the summary, the paths and their steps, highlights and replies."""
-    return Overview(glance=at_a_glance(student), paths=path_selectors.path_summary_for_family(student),
-                    highlights=list(highlights_for(student)[:20]))
+    """The child's first page: the summary, now and next (the one rule), flagged goals, highlights and replies."""
+    flagged = iep_selectors.goals_needing_a_look(student) if student.plan == Student.Plan.IEP else []
+    return Overview(glance=at_a_glance(student), learning=path_selectors.now_and_next(student),
+                    highlights=list(highlights_for(student)[:20]), flagged=flagged)
 
 
 @dataclass
 class LearningPage:
-    learning: Learning
+    learning: path_selectors.NowAndNext  # THE now and next (paths.selectors.now_and_next), as on the overview
     mastered: MasteredLately
 
 
@@ -177,7 +156,7 @@ def learning_page(student: Student) -> LearningPage:
     """What the child works on now and next, and what they mastered this term, in seven queries: the stored
     masteries (shared), the classes, their competencies, prerequisites, the scale; the term, the results."""
     masteries = stored_masteries(student)
-    return LearningPage(learning=learning_now_and_next(student, masteries=masteries),
+    return LearningPage(learning=path_selectors.now_and_next(student),
                         mastered=mastered_lately(student, masteries=masteries))
 
 
@@ -190,10 +169,12 @@ class GoalsPage:
 
 
 def goals_page(student: Student) -> GoalsPage:
-    """Profile goals, IEP goals with their points (joined to the plan), the progress reports: four queries
-    (five for a current plan with no goal yet); the statements of disagreement add one when the page renders."""
+    """Profile goals, IEP goals with their points (joined to the plan), the progress reports: five queries
+    (six for a current plan with no goal yet); the statements of disagreement add one when the page renders.
+    A profile goal an IEP goal carries on is shown once, as that IEP goal (one current target per goal)."""
     plan, goals = iep_selectors.current_goals(student) if student.plan == Student.Plan.IEP else (None, [])
-    return GoalsPage(goals=profile_selectors.goals_for(student),
+    served = iep_selectors.served_profile_goal_ids(goals)
+    return GoalsPage(goals=[g for g in profile_selectors.goals_for(student) if g.pk not in served],
                      iep_goals=[iep_selectors.goal_progress(goal) for goal in goals],
                      has_iep_plan=plan is not None,
                      reports=list(reports_for(student)) if plan is not None else [])
@@ -263,6 +244,7 @@ class ChildWeek:
     answered: list = field(default_factory=list)
     reports: list = field(default_factory=list)
     iep_goals: list = field(default_factory=list)  # GoalLine: where each IEP goal stands today
+    learning: path_selectors.NowAndNext | None = None  # THE now and next (paths.selectors.now_and_next_for)
 
 
 @dataclass(frozen=True)
@@ -278,9 +260,9 @@ class DigestContent:
 
 
 def digest_contents(*, family_ids: list[int], week: date) -> dict[int, DigestContent]:
-    """What each family's digest says about the week from `week` (Monday) to Sunday, in seven queries
-    for any number of families: highlights, answers from the IEP team, new progress reports, and where each IEP
-    goal stands (goals, their results)."""
+    """What each family's digest says about the week from `week` (Monday) to Sunday, in nine queries
+    for any number of families: highlights, answers from the IEP team, new progress reports, where each IEP
+    goal stands (goals, their results), and what each child works on now and next (the one rule, two queries)."""
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(week, time.min), tz)
     end = start + timedelta(days=7)
@@ -303,10 +285,11 @@ def digest_contents(*, family_ids: list[int], week: date) -> dict[int, DigestCon
     for goal in (Goal.objects.filter(plan__student__in=student_ids, plan__is_current=True, plan__student__plan=Student.Plan.IEP)
                  .select_related("plan").prefetch_related(Prefetch("points", queryset=ProgressPoint.objects.order_by("measured_on")))):
         goals[goal.plan.student_id].append(GoalLine(goal=goal, status=iep_selectors.status_of(goal, list(goal.points.all()))))
+    learning = path_selectors.now_and_next_for(list({g.student_id: g.student for g in links}.values()))
     contents = {pk: DigestContent(family=family, children=[]) for pk, family in families.items()}
     for link in links:
         sid = link.student_id
         contents[link.guardian_id].children.append(ChildWeek(
             student=link.student, highlights=highlights[sid], answered=answered[(sid, link.guardian_id)], reports=reports[sid],
-            iep_goals=goals[sid]))
+            iep_goals=goals[sid], learning=learning[sid]))
     return contents

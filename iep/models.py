@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .monitoring import quarter_bounds
+from .monitoring import period_name, quarter_bounds
 
 
 class ReviewSettings(models.Model):
@@ -352,12 +352,13 @@ class ProgressReport(models.Model):
 
     @property
     def label(self) -> str:
-        """How the report is named on every page, PDF, email and list: "2026-Q3", or "2026-Q4: Interim report,
-        up to 4 December 2026" (in the active language)."""
+        """How the report is named on every page, PDF, email and list, as families say it (monitoring.period_name):
+        "July to September 2026", or "October to December 2026: Interim report, up to 4 December 2026" (in the active
+        language)."""
         if self.interim_up_to is None:
-            return self.period
+            return period_name(self.period)
         return gettext("%(period)s: Interim report, up to %(day)s") % {
-            "period": self.period, "day": date_format(self.interim_up_to, "DATE_FORMAT")}
+            "period": period_name(self.period), "day": date_format(self.interim_up_to, "DATE_FORMAT")}
 
     @property
     def cutoff(self):

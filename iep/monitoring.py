@@ -165,6 +165,18 @@ def quarter_bounds(period: str) -> tuple[date, date]:
     return first, after - timedelta(days=1)
 
 
+def period_name(period: str) -> str:
+    """THE name of a reporting period as families say it, in the active language (issue 17.2): "2026-Q4" reads
+    "October to December 2026" / "octubre a diciembre de 2026". Every page, email and PDF that shows a period to a
+    family names it here (through ProgressReport.label)."""
+    from django.utils.dates import MONTHS  # noqa: PLC0415 (this module is otherwise free of Django)
+    from django.utils.translation import gettext  # noqa: PLC0415
+
+    first, last = quarter_bounds(period)
+    return gettext("%(first)s to %(last)s %(year)s") % {"first": MONTHS[first.month], "last": MONTHS[last.month],
+                                                         "year": first.year}
+
+
 def previous_quarter(day: date) -> str:
     first, _ = quarter_bounds(quarter_of(day))
     return quarter_of(first - timedelta(days=1))

@@ -1,5 +1,6 @@
 """Reads that IEP pages share, scoped to the viewer and already joined."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -120,6 +121,35 @@ class PlanPage:
     plan: IEPPlan | None
     team: list[TeamMember]
     goals: list[GoalProgress]
+
+
+@dataclass(frozen=True)
+class FlaggedGoal:
+    goal: Goal
+    status: GoalStatus  # status_of: not on track
+
+
+def goals_needing_a_look(student: Student) -> list[FlaggedGoal]:
+    """The current plan's goals whose status (status_of, the one rule) is "not on track", in one query: the results
+    of the current goals, each joined to its goal (a goal with no result is never "not on track"). Shown where a
+    family looks first."""
+    points = defaultdict(list)
+    goals = {}
+    for point in (ProgressPoint.objects.filter(goal__plan__student=student, goal__plan__is_current=True)
+                  .select_related("goal").order_by("goal__area", "goal_id", "measured_on", "pk")):
+        goals.setdefault(point.goal_id, point.goal)
+        points[point.goal_id].append(point)
+    found = [FlaggedGoal(goal, status_of(goal, points[pk])) for pk, goal in goals.items()]
+    return [f for f in found if f.status.needs_a_look]
+
+
+def served_profile_goal_ids(goals: list[Goal]) -> set[int]:
+    """The learner-profile goals these IEP goals serve (one query). A family or the student sees one current target
+    per goal (issue 17.2): where an IEP goal carries a profile goal on, its measured target is the current one, and
+    the profile goal is not listed again beside it with its own older target."""
+    if not goals:
+        return set()
+    return set(Goal.profile_goals.through.objects.filter(goal__in=goals).values_list("profilegoal_id", flat=True))
 
 
 def current_goals(student: Student) -> tuple[IEPPlan | None, list[Goal]]:

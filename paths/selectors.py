@@ -7,13 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from competencies.models import Competency, Mastery, Prerequisite
+from competencies.models import Competency, Mastery, Prerequisite, SectionCompetency
 from roster.access import grid_sections
 from roster.models import Enrollment, School, Section, StaffAssignment, Student
 
@@ -67,6 +67,7 @@ class PathView:
     pace_words: str
     current: StepView | None
     next: StepView | None
+    student_words: str = ""  # pace_for_student: the pace in the student's words
 
 
 def _active_paths(student: Student) -> list[StudentPath]:
@@ -100,7 +101,8 @@ def _path_view(path: StudentPath, needs, mastered: set[int], today, student: Stu
                               [o for o in options if o.kind == OptionKind.SHOW], list(waiting.values()), own & mastered))
     pace, current, after = _where_it_stands([v.step for v in views], today)
     return PathView(path, views, pace, pace_in_words(pace, student.preferred_name or student.first_name),
-                    views[current] if current is not None else None, views[after] if after is not None else None)
+                    views[current] if current is not None else None, views[after] if after is not None else None,
+                    pace_for_student(pace.status, max(pace.due - pace.done, 0)))
 
 
 def _where_it_stands(steps: list[PathStep], today) -> tuple[pacing.Pace, int | None, int | None]:
@@ -141,9 +143,14 @@ def upcoming_sessions_for_student(student: Student, now=None) -> list[LearningSe
 def choices_so_far(student: Student) -> list[tuple[str, int]]:
     """How the student chose to learn and to show learning so far: (way, times), most chosen first.
     Evidence of what works for them, beside "how I learn best" on their learner profile."""
+    return choices_in(PathStep.objects.filter(path__student=student).exclude(chosen_at=None)
+                      .select_related("chosen_learn", "chosen_show"))
+
+
+def choices_in(steps) -> list[tuple[str, int]]:
+    """The ways chosen on these steps (their chosen options already joined): (way, times), most chosen first."""
     modes = dict(OptionMode.choices)
     counts: dict[str, int] = defaultdict(int)
-    steps = PathStep.objects.filter(path__student=student).exclude(chosen_at=None).select_related("chosen_learn", "chosen_show")
     for step in steps:
         for option in (step.chosen_learn, step.chosen_show):
             if option is not None:
@@ -151,30 +158,111 @@ def choices_so_far(student: Student) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def path_summary_for_family(student: Student) -> list[dict]:
-    """What the student is working on now and what comes next, for the family portal.
+@dataclass(frozen=True)
+class LearningItem:
+    """One thing the child works on (or will next), as a family or the student reads it."""
 
-    One plain dict per active path, in the order of the path page:
-      {"path_title": str,
-       "current_step": str | None,   # title of the step being worked on (None when finished)
-       "next_step": str | None,      # title of the step after it (None when it is the last)
-       "pacing_status": str,         # "ahead" | "on_track" | "behind" | "finished" | "not_started"
-       "pacing_words": str}          # the status in plain words, in the active language
-    The caller has already checked that the viewer may see the student (paths.view). Two queries (the paths,
-    their steps): a summary needs no competency, option or mastery (P1)."""
-    today = timezone.localdate()
-    paths = StudentPath.objects.filter(student=student, is_active=True).prefetch_related(
-        Prefetch("steps", queryset=PathStep.objects.order_by("position", "pk")))
-    summaries = []
-    for path in paths:
-        steps = list(path.steps.all())
+    title: str  # a path step's title, or the competency's plain statement (Competency.plain_statement)
+    course: str  # the learning path's title, or the class's name
+    path_id: int | None = None  # the path it comes from; None when the competency graph decided
+
+
+@dataclass
+class PathPace:
+    title: str
+    status: str  # pacing: "ahead" | "on_track" | "behind" | "finished" | "not_started"
+    words: str  # pace_in_words, for a family
+    behind_by: int  # steps planned by today and not done yet (0 unless behind)
+    current: PathStep | None = None  # the step being worked on (the student home offers its choice)
+
+
+@dataclass
+class NowAndNext:
+    now: list[LearningItem] = field(default_factory=list)
+    next: list[LearningItem] = field(default_factory=list)
+    paths: list[PathPace] = field(default_factory=list)
+    steps: list[PathStep] = field(default_factory=list)  # every step of the active paths, with the ways chosen
+
+
+def now_and_next(student: Student, today=None, limit: int = 6) -> NowAndNext:
+    """THE rule for "what the child is working on now and next" (issue 17.2; docs/product.md, "Now and next"), for
+    one student: `now_and_next_for` with that student alone."""
+    return now_and_next_for([student], today=today, limit=limit)[student.pk]
+
+
+def now_and_next_for(students: list[Student], today=None, limit: int = 6) -> dict[int, NowAndNext]:
+    """THE rule for "what the child is working on now and next" (issue 17.2; docs/product.md, "Now and next"), by
+    student id. Every family page (Overview, Learning), the weekly digest and the student's own home read it here:
+    - where a learning path is active, the path decides: now is its current step (the open one, else the first one
+      not done), next is the step after it;
+    - in a class of this term that no active path of the student covers, the competency graph decides: now is what
+      has results and is not mastered yet (effective mastery), next is what is not started and whose prerequisites
+      are all mastered (competencies.graph.ready_to_learn's rule, asked in the query).
+    Two queries for any number of students, paths, steps, classes and competencies (P1): the steps with their
+    paths, and the classes' competencies per enrolled student with that student's mastery of each and of what
+    each builds on."""
+    today = today or timezone.localdate()
+    results = {student.pk: NowAndNext() for student in students}
+    names = {student.pk: student.preferred_name or student.first_name for student in students}
+    paths: dict[int, StudentPath] = {}
+    by_path: dict[int, list[PathStep]] = defaultdict(list)
+    for step in (PathStep.objects.filter(path__student_id__in=list(results), path__is_active=True)
+                 .select_related("path", "chosen_learn", "chosen_show")
+                 .order_by("path__student_id", "path__start_date", "path_id", "position", "pk")):
+        paths.setdefault(step.path_id, step.path)
+        by_path[step.path_id].append(step)
+    covered = set()
+    for path_id, path in paths.items():
+        result, steps = results[path.student_id], by_path[path_id]
+        result.steps += steps
+        covered.add((path.student_id, path.section_id))
         pace, current, after = _where_it_stands(steps, today)
-        summaries.append({"path_title": path.title,
-                          "current_step": steps[current].title if current is not None else None,
-                          "next_step": steps[after].title if after is not None else None,
-                          "pacing_status": pace.status,
-                          "pacing_words": pace_in_words(pace, student.preferred_name or student.first_name)})
-    return summaries
+        result.paths.append(PathPace(path.title, pace.status, pace_in_words(pace, names[path.student_id]),
+                                     max(pace.due - pace.done, 0) if pace.status == pacing.BEHIND else 0,
+                                     steps[current] if current is not None else None))
+        for index, into in ((current, result.now), (after, result.next)):
+            if index is not None:
+                into.append(LearningItem(steps[index].title, path.title, path_id))
+    mine = Mastery.objects.filter(student_id=OuterRef("enrolled"), competency_id=OuterRef("competency_id"))
+    mastered_before = Mastery.objects.filter(student_id=OuterRef(OuterRef("enrolled")), effective_mastered=True)
+    waiting = Prerequisite.objects.filter(competency_id=OuterRef("competency_id")).exclude(
+        prerequisite_id__in=mastered_before.values("competency_id"))
+    links = (SectionCompetency.objects.filter(
+        section__enrollments__student_id__in=list(results), section__term__start_date__lte=today,
+        section__term__end_date__gte=today, competency__is_retired=False)
+        .annotate(enrolled=F("section__enrollments__student_id"))
+        .annotate(is_mastered=Exists(mine.filter(effective_mastered=True)),
+                  is_started=Exists(mine.filter(evidence_count__gt=0, effective_mastered=False)),
+                  is_waiting=Exists(waiting))
+        .select_related("section", "competency")
+        .order_by("enrolled", "section__period", "section__name", "section_id", "position", "pk"))
+    for link in links:
+        if (link.enrolled, link.section_id) in covered:
+            continue
+        result = results[link.enrolled]
+        item = LearningItem(link.competency.plain_statement(), link.section.name)
+        if link.is_started:
+            result.now.append(item)
+        elif not link.is_mastered and not link.is_waiting:
+            result.next.append(item)
+    for result in results.values():
+        result.now, result.next = result.now[:limit], result.next[:limit]
+    return results
+
+
+def pace_for_student(status: str, behind_by: int) -> str:
+    """A path's pace in the student's own words: kind, never a staff flag like "Behind" (issue 17.1)."""
+    if status == pacing.FINISHED:
+        return _("You finished every step. Well done!")
+    if status == pacing.NOT_STARTED:
+        return _("Your teacher is still adding the steps.")
+    if status == pacing.AHEAD:
+        return _("You are ahead of the plan. Great work!")
+    if status == pacing.BEHIND:
+        return ngettext("You have %(n)d step to catch up. Your teacher will help you.",
+                        "You have a few steps to catch up (%(n)d). Your teacher will help you.",
+                        behind_by) % {"n": behind_by}
+    return _("You are right on plan. Keep going!")
 
 
 # --- a class -----------------------------------------------------------------------------------------

@@ -39,7 +39,31 @@ def _kind_or_404(kind: str) -> str:
 @student_view("profiles.view")
 def detail(request: HttpRequest, student: Student) -> HttpResponse:
     profile = selectors.profile_for(student=student, viewer=request.user)
+    if request.user.pk == student.user_id:  # "How I learn best": her own page about herself (issue 17.1)
+        return render(request, "profiles/my_profile.html", {"student": student, "profile": profile,
+                                                            "about_me": profile.section(ProfileSection.Kind.ABOUT_ME),
+                                                            "from_teachers": _from_my_teachers(profile)})
     return render(request, "profiles/detail.html", {"student": student, "profile": profile})
+
+
+def _from_my_teachers(profile: selectors.Profile) -> list[tuple[str, ProfileSection]]:
+    """What her teachers wrote that she may read, each under a heading in her voice."""
+    return [(MY_HEADINGS.get(s.kind, s.get_kind_display()), s) for s in profile.sections
+            if s.kind != ProfileSection.Kind.ABOUT_ME and s.text]
+
+
+# What her teachers wrote, under headings in her own voice (the staff page says "What motivates them").
+MY_HEADINGS = {
+    ProfileSection.Kind.STRENGTHS: gettext_lazy("What I am good at"),
+    ProfileSection.Kind.NEEDS: gettext_lazy("What I need help with"),
+    ProfileSection.Kind.INTERESTS: gettext_lazy("What I like"),
+    ProfileSection.Kind.MOTIVATIONS: gettext_lazy("What keeps me going"),
+    ProfileSection.Kind.ENGAGEMENT: gettext_lazy("How I get into my work"),
+    ProfileSection.Kind.REPRESENTATION: gettext_lazy("How I take in new things best"),
+    ProfileSection.Kind.ACTION_EXPRESSION: gettext_lazy("How I show what I know"),
+    ProfileSection.Kind.SUPPORTS: gettext_lazy("Help I get at school"),
+    ProfileSection.Kind.EXECUTIVE_FUNCTIONING: gettext_lazy("Planning and getting things done"),
+}
 
 
 @student_view("profiles.view")

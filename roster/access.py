@@ -229,6 +229,7 @@ rules.add_perm("privacy.decide_amendment", leads_school_of | directs_special_edu
 rules.add_perm("paths.view", can_see_student)
 rules.add_perm("paths.manage", teaches | has_on_caseload)
 rules.add_perm("paths.choose", is_the_student)
+rules.add_perm("student_home.view", is_the_student)  # her own home (issue 17.1): the student herself only
 rules.add_perm("paths.view_section", teaches_section | leads_school_of_section)
 rules.add_perm("paths.manage_section", teaches_section)
 # competencies

@@ -53,6 +53,8 @@ def student_list(request: HttpRequest) -> HttpResponse:
 
 @student_view("roster.view_student")
 def student_detail(request: HttpRequest, student: Student) -> HttpResponse:
+    if request.user.pk == student.user_id:  # her own record: she has her own home, not the staff's basic record
+        return redirect("me:home", student_id=student.uuid)
     context = {
         "student": student,
         "can_see_restricted": request.user.has_perm("roster.view_restricted", student),
@@ -89,7 +91,7 @@ def student_home(request: HttpRequest) -> HttpResponse:
     record = Student.objects.filter(user=request.user).only("uuid").first()
     if record is None:
         return render(request, "roster/no_student_record.html")
-    return redirect("roster:student-detail", student_id=record.uuid)
+    return redirect("me:home", student_id=record.uuid)
 
 
 @role_required(Role.DISTRICT_ADMIN)

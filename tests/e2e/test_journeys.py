@@ -199,7 +199,8 @@ def test_journey_3_student_chooses_a_short_video_and_updates_how_she_learns_best
     session = signed_in_page("student@demo.test")
     page = session.page
 
-    page.get_by_role("link", name="Learning path", exact=True).click()
+    # Issue 17.1: her own home offers the choice for today's step first.
+    expect(page.get_by_role("heading", name="Today I am working on")).to_be_visible()
     page.get_by_role("link", name="Choose how I learn and show it").first.click()
     page.get_by_label("Make a short video").check()
     expect(page.get_by_label("Write a paragraph")).not_to_be_checked()
@@ -210,8 +211,8 @@ def test_journey_3_student_chooses_a_short_video_and_updates_how_she_learns_best
     step = PathStep.objects.filter(path__student=maya(), chosen_show__isnull=False).get()
     assert (step.chosen_show.title, step.choice_reason) == ("Make a short video", "I explain better when I can talk and draw.")
 
-    page.get_by_role("link", name="How I learn best", exact=True).click()
-    page.get_by_role("link", name="Edit About me: how I learn best").click()
+    page.get_by_role("navigation", name="My pages").get_by_role("link", name="How I learn best", exact=True).click()
+    page.get_by_role("link", name=re.compile("^(Write about me|Change what I wrote)$")).click()
     page.get_by_label("About me: how I learn best").fill("I learn best when I can draw it first and then explain it out loud.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("I learn best when I can draw it first and then explain it out loud.")).to_be_visible()

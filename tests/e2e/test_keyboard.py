@@ -250,3 +250,33 @@ def test_keyboard_checks_report_planted_defects(browser):
         "no visible focus indicator",  # #under
         "focused element hidden under another element",  # #under
     ]
+
+
+SHOW_WAYS = ("Write a paragraph", "Make a short video", "Present to the teacher")
+
+
+def test_student_chooses_how_she_shows_learning_from_her_home_with_the_keyboard_alone(keyboard_page):
+    """Issue 17.1 with T9.2: her home -> "Choose how I learn and show it" -> a way to show it -> save, keys only."""
+    from paths.models import PathStep
+
+    keys, problems = keyboard_page("student@demo.test")
+    page = keys.page
+
+    keys.skip_to_main()
+    keys.tab_to(named("Choose how I learn and show it", "a"))
+    keys.activate()
+    keys.skip_to_main()
+    # Tab enters the "show" group at its first (or chosen) way; arrows move within it and select (WAI-ARIA radios).
+    state = keys.tab_to(lambda s: s["type"] == "radio" and s["name"].startswith(SHOW_WAYS))
+    for _i in range(len(SHOW_WAYS)):
+        if state["name"].startswith("Make a short video"):
+            break
+        state = keys.press("ArrowDown")
+    assert state["name"].startswith("Make a short video") and state["checked"], state
+    keys.tab_to(named("Save my choice", "button"))
+    keys.activate("Enter")
+
+    assert PathStep.objects.filter(path__student__user__email="student@demo.test", chosen_show__title="Make a short video").exists()
+    print(f"\nT9.2 student choice journey: {keys.stops} focus stops checked, {len(keys.defects)} defects")
+    assert keys.defects == []
+    assert problems.items == []

@@ -164,3 +164,12 @@ def test_reflow_checks_report_planted_defects(browser):
     assert wide["scrollWidth"] > wide["clientWidth"] + 1 and any(c.startswith("div#wide") for c in wide["culprits"])
     assert unnamed == ["div."]
     assert [c.split(" ")[0] for c in clipped] == ["p#tight."]
+
+
+def test_the_students_own_pages_reflow_and_keep_text_with_wider_spacing(signed_in_page):
+    """Issue 17.4: every page the student reaches from her own home, at 320 px and with wider text spacing."""
+    session = signed_in_page("student@demo.test")
+    defects = crawl(session, [reverse("roster:student-home")], ("/students/", "/me/", "/sessions/"))
+    assert report("student@demo.test own pages", defects) == []
+    assert len(defects) >= 5  # her home, path, "how I learn best", goals, what she learned
+    assert session.problems.items == []

@@ -84,3 +84,23 @@ def test_a_failed_send_is_released_and_sent_by_the_next_run(school, mailoutbox, 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert services.send_weekly_digests(week=week) == 1
     assert [m.to for m in mailoutbox] == [[parent.email]]
+
+
+def test_the_digest_names_the_same_now_as_the_overview(client, student, guardian, mailoutbox):
+    """Issue 17.2: the digest says what the child works on now with the one rule the family pages use."""
+    from competencies.models import Mastery
+    from django.urls import reverse
+
+    from tests.factories.competencies import CompetencyFactory, SectionCompetencyFactory, scaled_framework
+
+    competency = CompetencyFactory(framework=scaled_framework(), statement="Add fractions", family_statement="Add fractions with different bottom numbers")
+    SectionCompetencyFactory(section=student.enrollments.get().section, competency=competency)
+    Mastery.objects.create(student=student, competency=competency, method="latest", computed_at=timezone.now(),
+                           evidence_count=1, value=2, is_mastered=False, effective_value=2, effective_mastered=False)
+    NotificationPreferenceFactory(user=guardian, frequency=Frequency.WEEKLY)
+    assert services.send_weekly_digests(week=services.week_start(timezone.localdate())) == 1
+    (mail,) = mailoutbox
+    assert "Working on now:\n- Add fractions with different bottom numbers (Grade 5 Math)" in mail.body
+    client.force_login(guardian)
+    overview = client.get(reverse("family_portal:child", args=[student.uuid])).content.decode()
+    assert "data-now-title>Add fractions with different bottom numbers<" in overview

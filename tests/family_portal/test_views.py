@@ -150,9 +150,9 @@ CHILD_PAGES = ["child", "child-learning", "child-goals", "child-about"]
 # Each with the request's fixed five (session, user, the door with every relationship, its audit row, the
 # parent's children for the switch):
 EXPECTED_QUERIES = {
-    "child": 10,  # the summary (one aggregate), paths, steps, highlights (with authors), replies
-    "child-learning": 11,  # masteries (shared, with the day each was mastered), classes, their competencies, prerequisites, the scale; term
-    "child-goals": 10,  # profile goals, IEP goals joined to the plan, points, reports, statements of disagreement
+    "child": 11,  # the summary (one aggregate); now and next (steps with paths, class competencies; prerequisites when a class has no path); goals needing a look (results with goals); highlights (with authors), replies
+    "child-learning": 9,  # now and next (steps with paths, class competencies), masteries (with the day each was mastered), term
+    "child-goals": 11,  # profile goals, IEP goals joined to the plan, points, the profile goals they serve, reports, statements of disagreement
     "child-about": 8,  # profile sections, accommodations, statements of disagreement
 }
 
@@ -178,9 +178,9 @@ def test_child_pages_query_counts_do_not_grow(client, family, student, teacher, 
     assert counts == EXPECTED_QUERIES
     shown = min(size, 20)  # the overview shows the newest 20 highlights
     overview = pages["child"].context["page"]
-    assert (len(overview.highlights), len(overview.paths), overview.glance.iep_goals, overview.glance.profile_goals,
+    assert (len(overview.highlights), len(overview.learning.paths), overview.glance.iep_goals, overview.glance.profile_goals,
             overview.glance.messages, overview.glance.answered) == (shown, 1, size, size, size, size // 2)
-    assert overview.glance.latest_report_period == f"{2000 + size - 1}-Q1"
+    assert overview.glance.latest_report_period == f"January to March {2000 + size - 1}"
     assert pages["child-learning"].context["page"].mastered.chart.total == size
     goals = pages["child-goals"].context["page"]
     assert (len(goals.iep_goals), len(goals.goals), len(goals.reports)) == (size, size, size)
@@ -234,11 +234,11 @@ def test_the_overview_sums_up_and_links_to_every_part(client, family, student, t
     assert "3 goals set together with the school." in body and "3 IEP goals, each with a chart of the results." in body
     assert "Your family sent 3 messages to the IEP team." in body and "1 has an answer." in body
     latest = ProgressReport.objects.get(student=student, period="2002-Q1")
-    assert "The latest progress report is for 2002-Q1:" in body
+    assert "The latest progress report is for January to March 2002:" in body
     assert reverse("family_portal:report-pdf", args=[student.uuid, latest.pk]) in body
     for name in ["child-learning", "child-goals", "child-about", "input-list", "input-new"]:
         assert body.count(f'href="{reverse(f"family_portal:{name}", args=[student.uuid])}') >= 1, name
-    assert "Step now" in body and "Write to the IEP team" in body
+    assert "Working on now" in body and "Write to the IEP team" in body
 
 
 @pytest.mark.parametrize("size", [1, 3])
@@ -418,3 +418,27 @@ def test_no_email_to_a_teacher_who_has_left(family, student, teacher, mailoutbox
     assert services.tell_author_of_reply(reply_id=reply.pk) == 0
     assert services.sweep_outbox() == 0
     assert mailoutbox == []
+
+
+def test_one_current_target_per_goal_and_the_goal_not_on_track_first_on_the_overview(client, guardian, student,
+                                                                                      case_manager):
+    """Issue 17.2: a profile goal that an IEP goal carries on is not listed again with its older target (the demo
+    showed two reading targets); the IEP goal not on track leads the overview, with what the team will do."""
+    from tests.factories.iep import GoalFactory, IEPPlanFactory, ProgressPointFactory
+    from tests.factories.profiles import ProfileGoalFactory
+
+    goal = GoalFactory(plan=IEPPlanFactory(student=student, case_manager=case_manager),
+                       statement="Maya will read 70 words correctly per minute.")
+    for n in range(6):
+        ProgressPointFactory(goal=goal, value=40, recorded_by=case_manager,
+                             measured_on=timezone.localdate() - timedelta(days=60 - 7 * n))
+    goal.profile_goals.add(ProfileGoalFactory(student=student, description="Read 100 words per minute with 95% accuracy."))
+    ProfileGoalFactory(student=student, description="Use a calm-down strategy when frustrated.")
+    client.force_login(guardian)
+    goals = client.get(reverse("family_portal:child-goals", args=[student.uuid])).content.decode()
+    assert "Maya will read 70 words correctly per minute." in goals
+    assert "Read 100 words per minute" not in goals and "Use a calm-down strategy" in goals
+    overview = client.get(reverse("family_portal:child", args=[student.uuid])).content.decode()
+    flagged = overview[overview.index('id="flagged-heading"'):overview.index('id="next-steps-heading"')]
+    assert "Maya will read 70 words correctly per minute." in flagged
+    assert "The team is looking at how to help, and will change the teaching." in flagged

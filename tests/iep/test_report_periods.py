@@ -74,7 +74,7 @@ def test_a_period_report_counts_every_result_of_the_period_and_is_not_called_int
         report = services.create_progress_report(student_id=student.pk, period="2026-Q4")
     text = pdf_text(report.pdf.read())
     assert WHOLE_PERIOD in text and "Interim" not in text and "63.25" in text
-    assert (report.label, report.file_name) == ("2026-Q4", "progress-report-2026-Q4.pdf")
+    assert (report.label, report.file_name) == ("October to December 2026", "progress-report-2026-Q4.pdf")
 
 
 def test_the_job_stays_idempotent_with_an_interim_and_the_final_report_of_one_period(goal, student):
@@ -107,7 +107,7 @@ def test_the_case_managers_form_makes_the_ended_periods_report_unless_interim_is
     client.post(url, {"kind": "period", "period": "2026-Q4"})  # a typed-in period is ignored
     assert list(ProgressReport.objects.values_list("period", "interim_up_to")) == [("2026-Q3", None)]
     response = client.post(url, {"kind": "interim"}, follow=True)
-    assert f"The progress report for 2026-Q4: {_interim_words(DEC_4)} is being prepared." in page_text(response.content.decode())
+    assert f"The progress report for October to December 2026: {_interim_words(DEC_4)} is being prepared." in page_text(response.content.decode())
     assert ProgressReport.objects.filter(period="2026-Q4", interim_up_to=DEC_4).count() == 1
 
 
@@ -117,11 +117,11 @@ def test_the_directors_form_refuses_no_choice_and_names_an_interim_run(client, g
     assert not ProgressReport.objects.exists()
     # Issue 17.6: first who and what, and a question; nothing is made by asking.
     check = page_text(client.post(reverse("iep:reports-generate"), {"kind": "interim"}).content.decode())
-    assert f"1 progress report for 2026-Q4: {_interim_words(DEC_4)} will be made" in check and "Yes, produce 1 report" in check
+    assert f"1 progress report for October to December 2026: {_interim_words(DEC_4)} will be made" in check and "Yes, produce 1 report" in check
     assert not ProgressReport.objects.exists()
     response = client.post(reverse("iep:reports-generate"), {"kind": "interim", "confirm": "yes"}, follow=True)
     text = page_text(response.content.decode())
-    assert f"1 progress report for 2026-Q4: {_interim_words(DEC_4)} is being prepared." in text
+    assert f"1 progress report for October to December 2026: {_interim_words(DEC_4)} is being prepared." in text
     assert "Done: the 1 report is ready and its family is told." in text  # eager tasks: made before the page shows
     assert list(ProgressReport.objects.values_list("period", "interim_up_to")) == [("2026-Q4", DEC_4)]
 
@@ -144,7 +144,7 @@ def test_interim_wording_on_every_page_list_file_name_and_the_digest(client, goa
     words = _interim_words(DEC_4)
     client.force_login(case_manager)
     staff_list = page_text(client.get(reverse("iep:student-iep", args=[student.uuid])).content.decode())
-    assert f"Progress report 2026-Q4: {words} (PDF)" in staff_list
+    assert f"Progress report October to December 2026: {words} (PDF)" in staff_list
     live = page_text(client.get(reverse("iep:report-page", args=[student.uuid, "2026-Q4"])).content.decode())
     assert words in live and WHOLE_PERIOD not in live  # the period has not ended: the page is interim too
     ended = page_text(client.get(reverse("iep:report-page", args=[student.uuid, "2026-Q3"])).content.decode())
@@ -155,20 +155,20 @@ def test_interim_wording_on_every_page_list_file_name_and_the_digest(client, goa
 
     client.force_login(guardian)
     goals_page = page_text(client.get(reverse("family_portal:child-goals", args=[student.uuid])).content.decode())
-    assert f"Report for 2026-Q4: {words}" in goals_page
+    assert f"Report for October to December 2026: {words}" in goals_page
     overview = page_text(client.get(reverse("family_portal:child", args=[student.uuid])).content.decode())
-    assert f"The latest progress report is for 2026-Q4: {words}" in overview
+    assert f"The latest progress report is for October to December 2026: {words}" in overview
     family_download = client.get(reverse("family_portal:report-pdf", args=[student.uuid, report.pk]) + "?download=1")
     assert "progress-report-2026-Q4-interim-up-to-2026-12-04.pdf" in family_download.headers["Content-Disposition"]
 
     mail.outbox.clear()
     family_services.send_weekly_digests(week=family_services.week_start(DEC_4))
     (digest,) = [m for m in mail.outbox if m.to == [guardian.email]]
-    assert f"A new progress report is ready (2026-Q4: {words})." in digest.body
+    assert f"A new progress report is ready (October to December 2026: {words})." in digest.body
 
 
 def test_a_period_report_is_named_by_its_period_alone_on_the_familys_overview(client, goal, student, guardian):
     services.create_progress_report(student_id=student.pk, period="2026-Q3")
     client.force_login(guardian)
     overview = page_text(client.get(reverse("family_portal:child", args=[student.uuid])).content.decode())
-    assert "The latest progress report is for 2026-Q3:" in overview and "Interim" not in overview
+    assert "The latest progress report is for July to September 2026:" in overview and "Interim" not in overview

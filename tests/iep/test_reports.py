@@ -69,7 +69,7 @@ def test_family_downloads_the_stored_report_and_reads_it_as_a_page(client, guard
     assert response.headers["Content-Disposition"] == 'attachment; filename="progress-report-2026-Q3.pdf"'
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     page = client.get(reverse("iep:report-page", args=[student.uuid, "2026-Q3"]))
-    assert "Progress report 2026-Q3" in page.content.decode()
+    assert "Progress report July to September 2026" in page.content.decode()
 
 
 def test_a_family_reading_spanish_gets_the_report_and_its_email_in_spanish(

@@ -170,12 +170,16 @@ def test_template_list_query_count(client, teacher, school, framework, count, dj
     assert len(response.context["templates"]) == count
 
 
-def test_family_summary_is_plain_values(student, assign):
+def test_now_and_next_follows_the_path(student, assign):
+    """Issue 17.2: where a path is active, the path decides now (its current step) and next (the step after)."""
     assign([student], start_date=timezone.localdate() - timedelta(days=60))
-    (summary,) = selectors.path_summary_for_family(student)
-    assert summary["current_step"] == "Step 1" and summary["next_step"] == "Step 2"
-    assert summary["pacing_status"] == "behind"
-    assert summary["pacing_words"].startswith("Behind plan: 0 of 3 steps are done")
+    learning = selectors.now_and_next(student)
+    assert [i.title for i in learning.now] == ["Step 1"] and [i.title for i in learning.next] == ["Step 2"]
+    (pace,) = learning.paths
+    assert pace.status == "behind" and pace.behind_by > 0
+    assert pace.words.startswith("Behind plan: 0 of 3 steps are done")
+    kind = selectors.pace_for_student(pace.status, pace.behind_by)
+    assert "catch up" in kind and "Behind" not in kind
 
 
 @pytest.mark.parametrize("steps", [1, 3, 50])
@@ -196,3 +200,44 @@ def test_template_detail_query_count_does_not_grow_with_steps(client, teacher, s
     assert response.status_code == 200
     page = response.content.decode()
     assert all(f"Present to the teacher {index}<" in page and f"Watch the video {index}<" in page for index in range(steps))
+
+
+def test_now_and_next_follows_the_competency_graph_where_no_path_covers_the_class(student, competencies):
+    """Issue 17.2: no path for the class, so the graph decides: now = results and not mastered, next = ready and
+    no result yet (5.NF.1 mastered opens 5.NF.2; 5.NF.4 has no prerequisite; 5.NF.3 waits for 5.NF.2)."""
+    from competencies.models import Mastery
+
+    def stored(competency, mastered):
+        Mastery.objects.create(student=student, competency=competency, method="latest", computed_at=timezone.now(),
+                               evidence_count=1, value=4 if mastered else 2, is_mastered=mastered,
+                               effective_value=4 if mastered else 2, effective_mastered=mastered,
+                               mastered_on=timezone.localdate() if mastered else None)
+
+    stored(competencies[0], True)
+    stored(competencies[3], False)
+    learning = selectors.now_and_next(student)
+    assert [i.title for i in learning.now] == ["Fractions skill 4"]
+    assert [i.title for i in learning.next] == ["Fractions skill 2"]
+    assert learning.paths == [] and all(i.path_id is None for i in learning.now + learning.next)
+
+
+def test_now_and_next_for_many_students_keeps_each_ones_own_in_two_queries(student, section, competencies,
+                                                                         django_assert_num_queries):
+    """The digest asks for every child at once: each child's now and next are their own (same class, different
+    results), in two queries whatever the number of students."""
+    from competencies.models import Mastery
+    from tests.factories.roster import EnrollmentFactory, StudentFactory
+
+    other = StudentFactory(school=student.school, first_name="Leo")
+    EnrollmentFactory(student=other, section=section)
+    Mastery.objects.create(student=student, competency=competencies[0], method="latest", computed_at=timezone.now(),
+                           evidence_count=1, value=4, is_mastered=True, effective_value=4, effective_mastered=True,
+                           mastered_on=timezone.localdate())
+    Mastery.objects.create(student=other, competency=competencies[3], method="latest", computed_at=timezone.now(),
+                           evidence_count=1, value=2, is_mastered=False, effective_value=2, effective_mastered=False)
+    with django_assert_num_queries(2):
+        both = selectors.now_and_next_for([student, other])
+    assert ([i.title for i in both[student.pk].now], [i.title for i in both[student.pk].next]) == (
+        [], ["Fractions skill 2", "Fractions skill 4"])
+    assert ([i.title for i in both[other.pk].now], [i.title for i in both[other.pk].next]) == (
+        ["Fractions skill 4"], ["Fractions skill 1"])

@@ -80,14 +80,15 @@ def test_family_home_lists_only_own_children(client, guardian, student, other_st
     assert list(response.context["children"]) == [student]
 
 
-def test_student_account_goes_to_own_record(client, student):
+def test_student_account_goes_to_her_own_home(client, student):
+    """Issue 17.1: her start page is her own home, not the staff's record of her."""
     from tests.factories.accounts import UserFactory
 
     student.user = UserFactory(role="student")
     student.save()
     client.force_login(student.user)
     response = client.get(reverse("roster:student-home"))
-    assert response.headers["Location"] == reverse("roster:student-detail", args=[student.uuid])
+    assert response.headers["Location"] == reverse("me:home", args=[student.uuid])
 
 
 def test_malformed_uuid_is_404_not_500(client, teacher):

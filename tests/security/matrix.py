@@ -98,6 +98,8 @@ class StudentRoute:
     subjects: frozenset[str] | None = None
     # Who may act, subject by subject, when it differs (a rule about a row, such as who recorded a result).
     allowed_on: dict[str, set[str]] | None = None
+    # A status other than `ok` for some principals who may act (the student's own record sends her to her home: 302).
+    ok_for: dict[str, int] | None = None
 
     def allowed_for(self, subject: str) -> set[str]:
         return self.allowed_on.get(subject, self.allowed) if self.allowed_on else self.allowed
@@ -225,9 +227,11 @@ MATRIX: dict[str, StudentRoute | Route] = {
                                                 kwargs=lambda w: {"failure_id": 999999}),
     "roster:delivery-failure-dismiss": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405,
                                              kwargs=lambda w: {"failure_id": 999999}),
-    "roster:student-detail": StudentRoute(allowed=EVERYONE_WHO_SEES),
+    "roster:student-detail": StudentRoute(allowed=EVERYONE_WHO_SEES, ok_for={"student": 302}),
     # a student's language: her teachers, case manager and family set it (issue 18); she uses the header switch
     "roster:student-language": StudentRoute(allowed=HIGHLIGHT_POSTERS | FAMILIES, ok=405),
+    # the student's own home (issue 17.1): the student herself only
+    "me:home": StudentRoute(allowed={"student"}),
     # competencies (the section grid: the class's teachers and the school leader; other staff 404)
     "competencies:student-progress": StudentRoute(allowed=EVERYONE_WHO_SEES),
     "competencies:student-competency": StudentRoute(allowed=EVERYONE_WHO_SEES, extra_kwargs=lambda w, s: _class_competency(s)),
