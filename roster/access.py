@@ -56,41 +56,69 @@ RELATIONSHIPS = ("teaches", "has_on_caseload", "case_manager", "leads_school", "
                  "owns_input")
 
 
-def _relationship_exists(user: User) -> dict[str, Exists]:
-    """One EXISTS per relationship between `user` and the student row of the outer query."""
+def _on(field: str, value) -> dict:
+    """A lookup on `field` for one row (an object, a pk or an OuterRef) or for a set (a queryset)."""
+    return {f"{field}__in": value} if isinstance(value, QuerySet) else {field: value}
+
+
+def _rights_over_record(prefix: str = "", today=None) -> Q:
+    """FERPA 99.5: a guardian's rights over the record hold while the student is under 18 (or a dependent
+    adult); at 18 they pass to the student. Written once, on the student fields under `prefix`."""
+    cutoff = eighteenth_birthday_cutoff(today or timezone.localdate())
+    return (Q(**{f"{prefix}date_of_birth__isnull": True}) | Q(**{f"{prefix}date_of_birth__gt": cutoff})
+            | Q(**{f"{prefix}is_dependent_adult": True}))
+
+
+def guardianships_with_rights() -> QuerySet[Guardianship]:
+    """The one rule of "a guardian with rights to the record": an active guardianship, not barred from records,
+    of an active account, while the student is a minor or a dependent adult."""
+    return Guardianship.objects.filter(_rights_over_record("student__"), is_active=True, may_access_records=True,
+                                       guardian__is_active=True)
+
+
+PLANS = (Student.Plan.IEP, Student.Plan.SECTION_504)
+
+
+def _relationship_rows(user, student) -> dict[str, QuerySet]:
+    """Each relationship between a person and a student, written once. `user` and `student` are each one row
+    (an object, a pk or an OuterRef) or a set (a queryset); every form below (the door, the list form, the
+    reverse forms) is this with one side fixed and the other an OuterRef."""
     today = timezone.localdate()
-    student = OuterRef("pk")
     team_member = apps.get_model("iep", "TeamMember")  # recorded by the iep app; roster imports no higher app
     return {
-        "teaches": Exists(Enrollment.objects.filter(
-            student=student, section__teachers=user, section__term__start_date__lte=today, section__term__end_date__gte=today)),
-        "has_on_caseload": Exists(Caseload.objects.filter(staff=user, student=student, is_active=True)),
-        "case_manager": Exists(Caseload.objects.filter(
-            staff=user, student=student, is_active=True, role=Caseload.Role.CASE_MANAGER)),
-        "leads_school": Exists(StaffAssignment.objects.filter(
-            user=user, school=OuterRef("school"), role=StaffAssignment.Role.SCHOOL_LEADER)),
-        "directs": Exists(StaffAssignment.objects.filter(
-            user=user, district=OuterRef("school__district"), role=StaffAssignment.Role.SPED_DIRECTOR)),
-        "guardian": Exists(Guardianship.objects.filter(guardian=user, student=student, is_active=True, may_access_records=True)),
-        "iep_team": Exists(team_member.objects.filter(user=user, plan__student=student, plan__is_current=True)),
-        "owns_input": Exists(_owned_inputs(user).filter(student=student)),
+        "teaches": Enrollment.objects.filter(**_on("student", student), **_on("section__teachers", user),
+                                             section__term__start_date__lte=today, section__term__end_date__gte=today),
+        "has_on_caseload": Caseload.objects.filter(**_on("staff", user), **_on("student", student), is_active=True),
+        "case_manager": Caseload.objects.filter(**_on("staff", user), **_on("student", student), is_active=True,
+                                                role=Caseload.Role.CASE_MANAGER),
+        "leads_school": StaffAssignment.objects.filter(**_on("user", user), **_on("school__students", student),
+                                                       role=StaffAssignment.Role.SCHOOL_LEADER),
+        # The director's rule covers students with an IEP or a 504 plan only.
+        "directs": StaffAssignment.objects.filter(**_on("user", user), **_on("district__schools__students", student),
+                                                  district__schools__students__plan__in=PLANS,
+                                                  role=StaffAssignment.Role.SPED_DIRECTOR),
+        "guardian": guardianships_with_rights().filter(**_on("guardian", user), **_on("student", student)),
+        "iep_team": team_member.objects.filter(**_on("user", user), **_on("plan__student", student), plan__is_current=True),
+        "owns_input": _owned_inputs().filter(**_on("assigned_to", user), **_on("student", student)),
     }  # fmt: skip
 
 
-def _owned_inputs(user: User) -> QuerySet:
+def _relationship_exists(user: User) -> dict[str, Exists]:
+    """One EXISTS per relationship between `user` and the student row of the outer query."""
+    return {name: Exists(rows) for name, rows in _relationship_rows(user, OuterRef("pk")).items()}
+
+
+def _owned_inputs(user: User | None = None) -> QuerySet:
     """Inputs to an IEP team that `user` was given to handle (assigned to them) and that are not closed: their
     owner may open the student's record and act on them (see `input_owners` for who may be given one)."""
     model = apps.get_model("iep", "IEPInput")  # recorded by the iep app; roster imports no higher app
-    return model.objects.filter(assigned_to=user).exclude(status=model.Status.CLOSED)
+    inputs = model.objects.exclude(status=model.Status.CLOSED)
+    return inputs if user is None else inputs.filter(assigned_to=user)
 
 
 def _finish(user: User, student: Student, row: dict) -> frozenset[str]:
-    """The relationships a row of EXISTS answers holds, after the rules that depend on the student alone."""
+    """The relationships a row of EXISTS answers holds, and "self"."""
     found = {name for name in RELATIONSHIPS if row.get(name)}
-    if not student.has_plan:  # the director's rule covers students with an IEP or a 504 plan only
-        found.discard("directs")
-    if student.is_adult and not student.is_dependent_adult:  # FERPA: rights pass to the student at 18
-        found.discard("guardian")
     if student.user_id is not None and student.user_id == user.pk:
         found.add("self")
     return frozenset(found)
@@ -163,17 +191,36 @@ def has_iep(user: User, student: Student) -> bool:
     return student.plan == Student.Plan.IEP
 
 
-# About a class rather than a student (competencies: the class mastery grid).
-@rules.predicate
-def teaches_section(user: User, section: Section | None) -> bool:
-    return section is not None and user.is_authenticated and section.teachers.filter(pk=user.pk).exists()
+# About a class rather than a student (the class grid, bulk evidence, pacing, groups, path assignment): the class
+# form, this term's classes only, written once for the one class and for the list (`grid_sections`).
+def _class_rows(user, section) -> dict[str, QuerySet[Section]]:
+    today = timezone.localdate()
+    current = Section.objects.filter(**_on("pk", section), term__start_date__lte=today, term__end_date__gte=today)
+    return {
+        "teaches_section": current.filter(teachers=user),
+        "leads_school_of_section": current.filter(school__staff_assignments__user=user,
+                                                  school__staff_assignments__role=StaffAssignment.Role.SCHOOL_LEADER),
+    }
 
 
-@rules.predicate
-def leads_school_of_section(user: User, section: Section | None) -> bool:
-    return section is not None and user.is_authenticated and StaffAssignment.objects.filter(
-        user=user, school_id=section.school_id, role=StaffAssignment.Role.SCHOOL_LEADER
-    ).exists()
+def _about_class(name: str):
+    def predicate(user: User, section: Section | None) -> bool:
+        if section is None or not user.is_authenticated or not user.is_active:
+            return False
+        answers = getattr(user, "_class_answers", None)
+        if answers is None:
+            answers = {}
+            setattr(user, "_class_answers", answers)
+        if (name, section.pk) not in answers:
+            answers[(name, section.pk)] = _class_rows(user, section.pk)[name].exists()
+        return answers[(name, section.pk)]
+
+    predicate.__name__ = name
+    return rules.predicate(predicate)
+
+
+teaches_section = _about_class("teaches_section")
+leads_school_of_section = _about_class("leads_school_of_section")
 
 
 # About one piece of evidence (competencies: correcting or removing a result): the person who recorded it, or the
@@ -328,43 +375,99 @@ rules.add_perm("family_portal.view_highlight_photo", is_guardian_of | teaches | 
 # --- The list form ------------------------------------------------------------
 
 
+# The relationships that open a student's record at all (`can_see_student`), besides being the student.
+SEES_STUDENT = ("teaches", "has_on_caseload", "leads_school", "directs", "guardian", "owns_input")
+
+
+def _any(rows: dict[str, QuerySet], names) -> Q:
+    found = Q(pk__in=[])
+    for name in names:
+        found |= Q(Exists(rows[name]))
+    return found
+
+
 def visible_students(user: User) -> QuerySet[Student]:
     """Students `user` may see: the list form of `can_see_student`."""
     if not user.is_authenticated or not user.is_active:
         return Student.objects.none()
-    today = timezone.localdate()
-    student = OuterRef("pk")
-    teaches_q = Q(
-        Exists(
-            Enrollment.objects.filter(
-                student=student,
-                section__teachers=user,
-                section__term__start_date__lte=today,
-                section__term__end_date__gte=today,
-            )
-        )
-    )
-    caseload_q = Q(Exists(Caseload.objects.filter(staff=user, student=student, is_active=True)))
-    leader_q = Q(
-        Exists(StaffAssignment.objects.filter(user=user, school=OuterRef("school"), role=StaffAssignment.Role.SCHOOL_LEADER))
-    )
-    director_q = ~Q(plan=Student.Plan.NONE) & Q(
-        Exists(
-            StaffAssignment.objects.filter(
-                user=user, district=OuterRef("school__district"), role=StaffAssignment.Role.SPED_DIRECTOR
-            )
-        )
-    )
-    guardian_q = Q(
-        Exists(Guardianship.objects.filter(guardian=user, student=student, is_active=True, may_access_records=True))
-    ) & (
-        Q(date_of_birth__isnull=True)
-        | Q(date_of_birth__gt=eighteenth_birthday_cutoff(today))
-        | Q(is_dependent_adult=True)
-    )
-    self_q = Q(user=user)
-    owner_q = Q(Exists(_owned_inputs(user).filter(student=student)))
-    return Student.objects.filter(teaches_q | caseload_q | leader_q | director_q | guardian_q | self_q | owner_q)
+    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), SEES_STUDENT) | Q(user=user))
+
+
+def reviewable_students(user: User) -> QuerySet[Student]:
+    """Students whose inputs `user` reviews: the list form of `iep.review_queue` (students with an IEP, for
+    their case manager and the district's director of special education)."""
+    if not user.is_authenticated or not user.is_active:
+        return Student.objects.none()
+    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), ("case_manager", "directs")),
+                                  plan=Student.Plan.IEP)
+
+
+# --- The reverse forms: who holds a relationship with this student (or these students) -------------------
+
+
+def staff_relationships(students: Student | QuerySet[Student], names) -> dict[str, Exists]:
+    """`rel_<name>`: whether the person of the outer User row holds relationship `name` with `students` (one
+    student or a queryset): the reverse form of the same relationships the door reads."""
+    rows = _relationship_rows(OuterRef("pk"), students)
+    return {f"rel_{name}": Exists(rows[name]) for name in names}
+
+
+def staff_related(students: Student | QuerySet[Student], names) -> QuerySet[User]:
+    """Active people holding any of the relationships `names` with `students`, each annotated `rel_<name>`."""
+    flags = staff_relationships(students, names)
+    return User.objects.filter(is_active=True).annotate(**flags).filter(holds_any(flags))
+
+
+def holds_any(flags: dict) -> Q:
+    found = Q(pk__in=[])
+    for name in flags:
+        found |= Q(**{name: True})
+    return found
+
+
+# Staff who may open a student's record: `can_see_student` without the family and the student themself.
+STAFF_SEES_STUDENT = tuple(name for name in SEES_STUDENT if name != "guardian")
+
+
+def staff_who_may_see(students: Student | QuerySet[Student]) -> QuerySet[User]:
+    """Staff who may open these students' records (the reverse form of `can_see_student` for staff)."""
+    return staff_related(students, STAFF_SEES_STUDENT)
+
+
+def input_handlers(student: Student) -> QuerySet[User]:
+    """Who may open and answer an input about `student` (the reverse form of `iep.handle_input`)."""
+    if student.plan != Student.Plan.IEP:
+        return User.objects.none()
+    return staff_related(student, ("case_manager", "directs", "owns_input"))
+
+
+def input_reviewers(student: Student) -> QuerySet[User]:
+    """Who is told about a new input about `student`: the reviewers of `iep.review_queue`, the case manager
+    first, else the district's director (the reverse form of that rule)."""
+    if student.plan != Student.Plan.IEP:
+        return User.objects.none()
+    managers = staff_related(student, ("case_manager",))
+    return managers if managers.exists() else staff_related(student, ("directs",))
+
+
+def guardians_with_rights(student: Student) -> QuerySet[User]:
+    """The guardians who hold rights to `student`'s record (the reverse form of `is_guardian_of`)."""
+    return User.objects.filter(pk__in=guardianships_with_rights().filter(student=student).values("guardian"))
+
+
+def rights_passed_to_student(student: Student) -> bool:
+    """FERPA 99.5: from 18 (unless a dependent adult) the rights over the record are the student's; the one-row
+    form of `_rights_over_record`, kept equal by tests/security/test_access_forms.py."""
+    return not Student.objects.filter(_rights_over_record(), pk=student.pk).exists() if student.pk else False
+
+
+def family_readers(student: Student) -> list[User]:
+    """Who holds the rights over the record and reads what is sent to the family: the guardians with rights,
+    or the student once the rights have passed to them."""
+    guardians = list(guardians_with_rights(student))
+    if guardians:
+        return guardians
+    return [student.user] if student.user_id and rights_passed_to_student(student) else []
 
 
 def district_roles(user: User) -> QuerySet[StaffAssignment]:
@@ -379,13 +482,7 @@ def administers_district(user: User) -> bool:
 def grid_sections(user: User) -> QuerySet[Section]:
     if not user.is_authenticated or not user.is_active:
         return Section.objects.none()
-    today = timezone.localdate()
-    leads = StaffAssignment.objects.filter(user=user, school=OuterRef("school"), role=StaffAssignment.Role.SCHOOL_LEADER)
-    return Section.objects.filter(
-        Q(Exists(Section.teachers.through.objects.filter(section=OuterRef("pk"), user=user))) | Q(Exists(leads)),
-        term__start_date__lte=today,
-        term__end_date__gte=today,
-    )
+    return Section.objects.filter(_any(_class_rows(user, OuterRef("pk")), ("teaches_section", "leads_school_of_section")))
 
 
 # --- Who may own an input to an IEP team -------------------------------------------------------
