@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from config.params import id_or_none, ids
-from roster.decorators import role_required, student_view
+from roster.decorators import class_view, role_required, student_view
 from roster.models import Section, Student
 
 from . import forms, selectors, services
@@ -285,16 +285,9 @@ def template_option_remove(request: HttpRequest, template_id: int, option_id: in
 # --- a class ------------------------------------------------------------------------------------------
 
 
-def _section(request: HttpRequest, section_id: int, perm: str) -> Section:
-    section = get_object_or_404(selectors.sections_for_paths(request.user), pk=section_id)
-    if not request.user.has_perm(perm, section):
-        raise PermissionDenied
-    return section
-
-
 @role_required(*STAFF)
-def section_assign(request: HttpRequest, section_id: int) -> HttpResponse:
-    section = _section(request, section_id, "paths.manage_section")
+@class_view("paths.manage_section")
+def section_assign(request: HttpRequest, section: Section) -> HttpResponse:
     students = Student.objects.filter(enrollments__section=section).order_by("last_name", "first_name")
     templates = PathTemplate.objects.filter(school=section.school).order_by("title")
     form = forms.AssignForm(request.POST or None, templates=templates, students=students,
@@ -317,25 +310,25 @@ def section_assign(request: HttpRequest, section_id: int) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def section_pacing(request: HttpRequest, section_id: int) -> HttpResponse:
-    section = _section(request, section_id, "paths.view_section")
+@class_view("paths.view_section")
+def section_pacing(request: HttpRequest, section: Section) -> HttpResponse:
     rows = selectors.section_pacing(section)
     context = {"section": section, "rows": rows, "can_manage": request.user.has_perm("paths.manage_section", section)}
     return render(request, "paths/section_pacing.html", context)
 
 
 @role_required(*STAFF)
-def section_groups(request: HttpRequest, section_id: int) -> HttpResponse:
-    section = _section(request, section_id, "paths.manage_section")
+@class_view("paths.manage_section")
+def section_groups(request: HttpRequest, section: Section) -> HttpResponse:
     context = {"section": section, "suggestions": selectors.group_suggestions(section),
                "sessions": selectors.upcoming_sessions_for_section(section)}
     return render(request, "paths/section_groups.html", context)
 
 
 @role_required(*STAFF)
-def session_new(request: HttpRequest, section_id: int) -> HttpResponse:
+@class_view("paths.manage_section")
+def session_new(request: HttpRequest, section: Section) -> HttpResponse:
     """Schedule a session; from a suggestion the students and the competency come filled in (the teacher can edit them)."""
-    section = _section(request, section_id, "paths.manage_section")
     students = Student.objects.filter(enrollments__section=section).order_by("last_name", "first_name")
     competency = selectors.section_path_competencies(section).filter(pk=id_or_none(request.GET.get("competency"))).first()
     picked = ids(request.GET.getlist("student"))

@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from audit.services import record_access
+from audit.services import record_access, record_class_access
 
-from .access import door_student, may_see
+from .access import door_student, grid_sections, may_see
 
 
 def student_view(perm: str):
@@ -55,6 +55,32 @@ def role_required(*roles: str):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        return wrapper
+
+    return decorator
+
+
+def class_view(perm: str):
+    """The class door (the class grid, bulk evidence entry, pacing, groups, path assignment): resolve the class
+    from the URL, 404 when the user may not open it this term (the class form of roster.access: its teachers and
+    its school's leaders, this term's classes only), 403 when they may open it but not do this; one
+    audit.AccessEvent per student of the class, written in one insert before the view reads anything (a denied
+    request writes one event without a student). The view is called with the Section."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, section_id: int, *args, **kwargs):
+            section = grid_sections(request.user).select_related("school", "term").filter(pk=section_id).first()
+            if section is None or not request.user.has_perm(perm, section):
+                record_access(request=request, student=None, permission=perm, allowed=False)
+                if section is None:
+                    raise Http404("No class found")
+                raise PermissionDenied
+            record_class_access(request=request, section=section, permission=perm)
+            return view(request, section, *args, **kwargs)
+
+        wrapper.class_permission = perm
         return wrapper
 
     return decorator
