@@ -6,11 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from audit.services import record_access
 from config.params import id_or_none
 from config.spreadsheets import safe_cell
-from roster.decorators import class_view, role_required, student_view
+from roster.decorators import class_view, permission_required, student_view
 from roster.models import Section, Student
 
 from . import charts, forms, mastery, selectors, services
@@ -167,13 +166,13 @@ def student_evidence_csv(request: HttpRequest, student: Student) -> HttpResponse
 # --- classes --------------------------------------------------------------------------
 
 
-@role_required(*User.STAFF_ROLES)
+@permission_required("roster.staff_pages")
 def section_list(request: HttpRequest) -> HttpResponse:
     sections = list(selectors.sections_for_grids(request.user))
     return render(request, "competencies/section_list.html", {"sections": sections})
 
 
-@role_required(*User.STAFF_ROLES)
+@permission_required("roster.staff_pages")
 @class_view("competencies.view_section_grid")
 def section_grid(request: HttpRequest, section: Section) -> HttpResponse:
     domain_id = id_or_none(request.GET.get("domain"))
@@ -183,7 +182,7 @@ def section_grid(request: HttpRequest, section: Section) -> HttpResponse:
     return render(request, template, context)
 
 
-@role_required(*User.STAFF_ROLES)
+@permission_required("roster.staff_pages")
 @class_view("competencies.record_section_evidence")
 def section_evidence(request: HttpRequest, section: Section) -> HttpResponse:
     grid = selectors.section_grid(section=section)
@@ -207,7 +206,7 @@ def section_evidence(request: HttpRequest, section: Section) -> HttpResponse:
     return render(request, "competencies/section_evidence.html", {**context, "form": form})
 
 
-@role_required(*User.STAFF_ROLES)
+@permission_required("roster.staff_pages")
 @class_view("competencies.view_section_grid")
 def section_grid_csv(request: HttpRequest, section: Section) -> HttpResponse:
     grid = selectors.section_grid(section=section)

@@ -146,15 +146,21 @@ def door_student(user: User, student_uuid) -> Student | None:
     """The access door's one query: the student with that UUID (None if there is none), with their school and
     district and every relationship `user` has with them, so that whether `user` may see the student at all
     (`may_see`) and every permission check of the request cost no further query (P1)."""
+    # The person's standing (the navigation's flags) is read by the same query, so a student page pays nothing for it.
+    standing_of = _standing_exists(user) if user.is_authenticated and getattr(user, "_standing", None) is None else {}
     student = (
         Student.objects.select_related("school__district")
         .annotate(**{f"rel_{name}": expr for name, expr in _relationship_exists(user).items()})
+        .annotate(**{f"std_{name}": expr for name, expr in standing_of.items()})
         .filter(uuid=student_uuid).first()
     )  # fmt: skip
     if student is not None:
         row = {name: student.__dict__.pop(f"rel_{name}") for name in RELATIONSHIPS}
+        held = {name for name in standing_of if student.__dict__.pop(f"std_{name}")}
         if user.is_authenticated:
             _remembered(user)[student.pk] = _finish(user, student, row)
+            if standing_of and user.is_active:
+                setattr(user, "_standing", frozenset(held))
     return student
 
 
@@ -333,6 +339,8 @@ rules.add_perm("profiles.meet", profile_staff)
 iep_team = special_education_team | (works_with & is_on_iep_team_of)
 rules.add_perm("iep.view", has_iep & (iep_team | is_guardian_of | is_the_student))
 rules.add_perm("iep.record_progress", has_iep & has_on_caseload)
+# The history of a goal's results (who recorded, corrected, voided what): the staff who see the IEP.
+rules.add_perm("iep.view_result_history", has_iep & iep_team)
 # has_on_caseload first: iep.view has read it already on every IEP page, so staff pay no extra query (P1).
 rules.add_perm("iep.submit_input", has_iep & (has_on_caseload | is_guardian_of | (works_with & is_on_iep_team_of)))
 rules.add_perm("iep.review_queue", has_iep & (is_case_manager_of | directs_special_education_for))
@@ -514,3 +522,75 @@ def input_owners(students: Iterable[Student]) -> dict[int, InputOwners]:
         by_school.setdefault(row.school_id, {}).setdefault(row.user_id, row.user)
     return {s.pk: InputOwners(managers[s.pk], [managers[s.pk]]) if s.pk in managers
             else InputOwners(None, list(by_school.get(s.school_id, {}).values())) for s in students}
+
+
+# --- Standing: pages that belong to what a person is in the district rather than to one student ---------------
+# Read from relationships (their staff assignments, guardianships, their own student record, inputs given to them),
+# never from User.role, which only chooses the start page. One query per request, remembered on request.user.
+
+STAFF_ASSIGNMENT_ROLES = tuple(StaffAssignment.Role.values)
+
+
+def _standing_exists(user) -> dict[str, Exists]:
+    found = {f"is_{role}": Exists(StaffAssignment.objects.filter(user=user, role=role)) for role in STAFF_ASSIGNMENT_ROLES}
+    found["is_family"] = Exists(Guardianship.objects.filter(guardian=user, is_active=True))
+    found["is_student"] = Exists(Student.objects.filter(user=user))
+    found["owns_an_input"] = Exists(_owned_inputs().filter(assigned_to=user))
+    return found
+
+
+def standing(user: User) -> frozenset[str]:
+    """What `user` is in the district: {"is_<staff assignment role>", "is_family", "is_student", "owns_an_input"}."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    memo = getattr(user, "_standing", None)
+    if memo is None:
+        row = User.objects.filter(pk=user.pk).annotate(**_standing_exists(OuterRef("pk"))).values(
+            *_standing_exists(None)).first() or {}
+        memo = frozenset(name for name, held in row.items() if held)
+        setattr(user, "_standing", memo)
+    return memo
+
+
+def _holds(*names: str):
+    def test(user: User, obj=None) -> bool:
+        return bool(standing(user) & set(names))
+
+    test.__name__ = "holds_" + "_or_".join(names)
+    return rules.predicate(test)
+
+
+SCHOOL_STAFF = tuple(f"is_{role}" for role in STAFF_ASSIGNMENT_ROLES if role != StaffAssignment.Role.DISTRICT_ADMIN)
+is_school_staff = _holds(*SCHOOL_STAFF)
+administers = _holds(f"is_{StaffAssignment.Role.DISTRICT_ADMIN}")
+is_family = _holds("is_family")
+is_a_student = _holds("is_student")
+is_director = _holds(f"is_{StaffAssignment.Role.SPED_DIRECTOR}")
+is_school_leader = _holds(f"is_{StaffAssignment.Role.SCHOOL_LEADER}")
+reviews_inputs = _holds(f"is_{StaffAssignment.Role.SPED_DIRECTOR}", f"is_{StaffAssignment.Role.SPECIAL_EDUCATOR}")
+may_own_inputs = _holds(*(f"is_{role}" for role in INPUT_OWNER_ROLES), "owns_an_input")
+
+# Pages about no one student: asked by roster.decorators.permission_required (never widened by a superuser flag).
+rules.add_perm("roster.staff_pages", is_school_staff)
+rules.add_perm("roster.administer_district", administers)
+rules.add_perm("roster.family_pages", is_family)
+rules.add_perm("roster.student_pages", is_a_student)
+rules.add_perm("iep.review_inputs", reviews_inputs)
+rules.add_perm("iep.open_queue", reviews_inputs | may_own_inputs)
+rules.add_perm("iep.direct", is_director)
+rules.add_perm("paths.school_sessions", is_school_leader)
+rules.add_perm("privacy.family_rights", is_family | is_a_student)
+rules.add_perm("privacy.pii_staff", is_director)
+# What the navigation and pages show: the same permissions, as flags (roster.context_processors.access).
+rules.add_perm("competencies.section_list", _holds(*(f"is_{r}" for r in (
+    StaffAssignment.Role.TEACHER, StaffAssignment.Role.SPECIAL_EDUCATOR, StaffAssignment.Role.SCHOOL_LEADER))))
+rules.add_perm("paths.templates", _holds(*(r for r in SCHOOL_STAFF if r != f"is_{StaffAssignment.Role.SPED_DIRECTOR}")))
+
+STANDING_PERMISSIONS = ("roster.staff_pages", "roster.administer_district", "roster.family_pages", "roster.student_pages",
+                        "iep.review_inputs", "iep.open_queue", "iep.direct", "paths.school_sessions",
+                        "privacy.family_rights", "privacy.pii_staff", "competencies.section_list", "paths.templates")
+
+
+def holds_permission(user: User, perm: str, obj=None) -> bool:
+    """The rule itself, without backends: a superuser flag widens nothing (as `may_see`)."""
+    return bool(rules.permissions.permissions.test_rule(perm, user, obj))

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 
 from audit.services import record_access, record_class_access
 
-from .access import door_student, grid_sections, may_see
+from .access import door_student, grid_sections, holds_permission, may_see
 
 
 def student_view(perm: str):
@@ -44,17 +44,20 @@ def student_view(perm: str):
     return decorator
 
 
-def role_required(*roles: str):
-    """Pages that belong to roles rather than to one student (a teacher's home, the district queue)."""
+def permission_required(perm: str):
+    """Pages that belong to what a person is in the district rather than to one student (a teacher's home, the
+    district's pages, the queue): `perm` is decided by roster/access.py from relationships (staff assignments,
+    guardianships, the student's own record), never by User.role; 403 otherwise."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapper(request: HttpRequest, *args, **kwargs):
-            if request.user.role not in roles:
+            if not holds_permission(request.user, perm):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapper.standing_permission = perm
         return wrapper
 
     return decorator
