@@ -62,10 +62,6 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
-    @property
-    def is_school_staff(self) -> bool:
-        return self.role in self.STAFF_ROLES
-
 
 class Invitation(models.Model):
     """A first-time sign-in link for an account made by an import. Single use, expiring, re-sendable.

@@ -35,6 +35,28 @@ class StudentRecordAdmin(admin.ModelAdmin):
     override `student_ids_of` for rows about several students."""
 
     student_field = "student_id"
+    # An education record (evidence, mastery, profiles, paths, sessions): no district administrator sees it, there
+    # or anywhere (issue 19.4); only a superuser, the vendor's operator, opens it, for repair, and is logged.
+    # Student itself is the roster row the district administrator manages (names, classes): education_record False.
+    education_record = True
+
+    def _education_record_allowed(self, request) -> bool:
+        return not self.education_record or request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._education_record_allowed(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._education_record_allowed(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self._education_record_allowed(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._education_record_allowed(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._education_record_allowed(request) and super().has_delete_permission(request, obj)
 
     def student_ids_of(self, obj) -> Iterable[int]:
         value = obj

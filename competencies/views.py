@@ -3,14 +3,13 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from audit.services import record_access
 from config.params import id_or_none
 from config.spreadsheets import safe_cell
-from roster.decorators import role_required, student_view
+from roster.decorators import class_view, permission_required, student_view
 from roster.models import Section, Student
 
 from . import charts, forms, mastery, selectors, services
@@ -167,22 +166,15 @@ def student_evidence_csv(request: HttpRequest, student: Student) -> HttpResponse
 # --- classes --------------------------------------------------------------------------
 
 
-def _section(request: HttpRequest, section_id: int, perm: str) -> Section:
-    section = get_object_or_404(selectors.sections_for_grids(request.user), pk=section_id)
-    if not request.user.has_perm(perm, section):
-        raise PermissionDenied
-    return section
-
-
-@role_required(*User.STAFF_ROLES)
+@permission_required("roster.staff_pages")
 def section_list(request: HttpRequest) -> HttpResponse:
     sections = list(selectors.sections_for_grids(request.user))
     return render(request, "competencies/section_list.html", {"sections": sections})
 
 
-@role_required(*User.STAFF_ROLES)
-def section_grid(request: HttpRequest, section_id: int) -> HttpResponse:
-    section = _section(request, section_id, "competencies.view_section_grid")
+@permission_required("roster.staff_pages")
+@class_view("competencies.view_section_grid")
+def section_grid(request: HttpRequest, section: Section) -> HttpResponse:
     domain_id = id_or_none(request.GET.get("domain"))
     context = {"section": section, "domain_id": domain_id, **selectors.section_grid(section=section, domain_id=domain_id),
                "can_record": request.user.has_perm("competencies.record_section_evidence", section)}
@@ -190,9 +182,9 @@ def section_grid(request: HttpRequest, section_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@role_required(*User.STAFF_ROLES)
-def section_evidence(request: HttpRequest, section_id: int) -> HttpResponse:
-    section = _section(request, section_id, "competencies.record_section_evidence")
+@permission_required("roster.staff_pages")
+@class_view("competencies.record_section_evidence")
+def section_evidence(request: HttpRequest, section: Section) -> HttpResponse:
     grid = selectors.section_grid(section=section)
     competency = selectors.section_competency(section=section, competency_id=id_or_none(request.GET.get("competency")))
     context = {"section": section, "competencies": grid["competencies"], "competency": competency}
@@ -215,9 +207,9 @@ def section_evidence(request: HttpRequest, section_id: int) -> HttpResponse:
     return render(request, "competencies/section_evidence.html", {**context, "form": form})
 
 
-@role_required(*User.STAFF_ROLES)
-def section_grid_csv(request: HttpRequest, section_id: int) -> HttpResponse:
-    section = _section(request, section_id, "competencies.view_section_grid")
+@permission_required("roster.staff_pages")
+@class_view("competencies.view_section_grid")
+def section_grid_csv(request: HttpRequest, section: Section) -> HttpResponse:
     grid = selectors.section_grid(section=section)
     for student in grid["students"]:  # a disclosure of each student's record (FERPA 99.32)
         record_access(request=request, student=student, permission="competencies.export", allowed=True)

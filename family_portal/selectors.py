@@ -24,7 +24,8 @@ from iep.models import Goal, IEPInput, IEPPlan, ProgressPoint, ProgressReport, P
 from iep.status import GoalStatus
 from profiles import selectors as profile_selectors
 from profiles.models import ProfileGoal, ProfileSection
-from roster.models import Guardianship, Student, Term
+from roster.access import guardianships_with_rights
+from roster.models import Student, Term
 from roster.selectors import children_of
 
 from . import progress
@@ -267,9 +268,8 @@ def digest_contents(*, family_ids: list[int], week: date) -> dict[int, DigestCon
     start = timezone.make_aware(datetime.combine(week, time.min), tz)
     end = start + timedelta(days=7)
     families = {u.pk: u for u in User.objects.filter(pk__in=family_ids)}
-    links = [g for g in Guardianship.objects.filter(guardian_id__in=family_ids, is_active=True, may_access_records=True)
-             .select_related("student").order_by("student__first_name", "student__pk")
-             if not (g.student.is_adult and not g.student.is_dependent_adult)]
+    links = list(guardianships_with_rights().filter(guardian_id__in=family_ids)
+                 .select_related("student").order_by("student__first_name", "student__pk"))
     student_ids = {g.student_id for g in links}
     highlights = defaultdict(list)
     for h in Highlight.objects.filter(student__in=student_ids, created_at__gte=start, created_at__lt=end).select_related("author"):

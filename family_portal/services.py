@@ -24,7 +24,8 @@ from accounts.models import User
 from notifications import outbox
 from notifications.models import DeliveryFailure
 from notifications.outbox import TransientEmailError, send_once, sweep, unsent
-from roster.models import Guardianship, Student
+from roster import access
+from roster.models import Student
 
 from . import photos
 from .models import Highlight, HighlightNotice, HighlightReply, NotificationPreference, WeeklyDigest
@@ -44,11 +45,8 @@ def _after_commit(task_name: str, **kwargs) -> None:
 
 
 def guardians_with_access(student: Student) -> list[User]:
-    """The parents who may read this child's record (the rule of roster.access.is_guardian_of)."""
-    if student.is_adult and not student.is_dependent_adult:
-        return []
-    return [g.guardian for g in Guardianship.objects.filter(student=student, is_active=True, may_access_records=True)
-            .select_related("guardian__notification_preference").filter(guardian__is_active=True)]
+    """The parents who may read this child's record (roster.access.guardians_with_rights)."""
+    return list(access.guardians_with_rights(student).select_related("notification_preference"))
 
 
 def frequency_of(user: User) -> str:
@@ -178,10 +176,8 @@ def families_for_digest() -> list[int]:
     """Active parents who chose the weekly digest (or have not chosen: weekly is the default)
     and have at least one child whose record they may see."""
     opted_out = NotificationPreference.objects.exclude(frequency=Frequency.WEEKLY).values("user_id")
-    guardianships = Guardianship.objects.filter(
-        is_active=True, may_access_records=True, guardian__is_active=True, guardian__role=User.Role.GUARDIAN,
-    ).exclude(guardian__in=opted_out).select_related("student")
-    return sorted({g.guardian_id for g in guardianships if not (g.student.is_adult and not g.student.is_dependent_adult)})
+    guardianships = access.guardianships_with_rights().exclude(guardian__in=opted_out)
+    return sorted(set(guardianships.values_list("guardian_id", flat=True)))
 
 
 def send_weekly_digests(*, week: date) -> int:

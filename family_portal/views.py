@@ -17,7 +17,7 @@ from iep import services as iep_services
 from iep.models import ReviewSettings
 from iep.selectors import DEFAULT_RESPONSE_TARGET
 from iep.status import Audience
-from roster.decorators import role_required, student_view
+from roster.decorators import permission_required, student_view
 from roster.models import Student
 
 from . import forms, selectors, services
@@ -33,7 +33,7 @@ def _child_context(request: HttpRequest, student: Student, **extra) -> dict:
 # --- Home, first visit, preferences, language ------------------------------------------------
 
 
-@role_required(User.Role.GUARDIAN)
+@permission_required("roster.family_pages")
 def home(request: HttpRequest) -> HttpResponse:
     """The family's start page: their children, each a way into the child's page. On the very first
     visit (no preference saved yet) the parent is asked how they want to hear from school."""
@@ -54,13 +54,13 @@ def _preferences_page(request: HttpRequest, *, template: str, done_message: str,
     return render(request, template, {"form": form, **(extra or {})})
 
 
-@role_required(User.Role.GUARDIAN)
+@permission_required("roster.family_pages")
 def welcome(request: HttpRequest) -> HttpResponse:
     return _preferences_page(request, template="family_portal/welcome.html",
                              done_message=_("Thank you. You can change these choices at any time under “My choices”."))
 
 
-@role_required(User.Role.GUARDIAN)
+@permission_required("roster.family_pages")
 def preferences(request: HttpRequest) -> HttpResponse:
     return _preferences_page(request, template="family_portal/preferences.html", done_message=_("Your choices are saved."),
                              extra={"children_with_accounts": [c for c in selectors.children_for(request.user) if c.user_id]})

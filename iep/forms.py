@@ -249,7 +249,8 @@ class PlanForm(BootstrapForm):
                            reevaluation_due=plan.reevaluation_due, case_manager=plan.case_manager_id)
         super().__init__(*args, initial=initial, **kwargs)
         self.candidates = {c.user.pk: c for c in candidates}
-        staff = [c.user for c in candidates if c.user.is_school_staff]
+        # Offered as staff by their relationship with the student (caseload, teaching, directing), not by account role.
+        staff = [c.user for c in candidates if c.suggested_role not in (TeamMember.Role.PARENT, TeamMember.Role.STUDENT)]
         self.fields["case_manager"].choices = [("", _("Not assigned yet"))] + [(u.pk, str(u)) for u in staff]
         role_choices = [("", _("Not on the team"))] + TeamMember.Role.choices
         for candidate in candidates:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from roster import selectors as roster_selectors
+from roster import access
 from roster.access import input_owners, is_guardian_of
 from roster.models import Caseload, District, School, StaffAssignment, Student, Term
 from roster.selectors import WithoutCaseManager
@@ -209,8 +210,7 @@ def team_candidates(student: Student, plan: IEPPlan | None) -> list[Candidate]:
         for user in users:
             found.setdefault(user.pk, Candidate(user=user, relation=str(relation), suggested_role=role_of(user)))
 
-    offer(User.objects.filter(guardianships__student=student, guardianships__is_active=True,
-                              guardianships__may_access_records=True).order_by("last_name", "first_name"),
+    offer(access.guardians_with_rights(student).order_by("last_name", "first_name"),
           _("parent or guardian"), lambda u: Role.PARENT)
     caseload = {c.staff_id: c for c in Caseload.objects.filter(student=student, is_active=True).select_related("staff")}
     offer([c.staff for c in caseload.values()], _("on the caseload"),
@@ -387,15 +387,8 @@ def directed_district_ids(user: User) -> list[int]:
 
 
 def reviewable_students(user: User) -> QuerySet[Student]:
-    """Students whose inputs `user` reviews: the district's students with a plan for a director
-    (directs_special_education_for), the caseload for a case manager (is_case_manager_of)."""
-    if not user.is_authenticated:
-        return Student.objects.none()
-    if user.role == User.Role.SPED_DIRECTOR:
-        return Student.objects.filter(school__district__in=_directed_districts(user)).exclude(plan=Student.Plan.NONE)
-    return Student.objects.filter(
-        caseload_entries__staff=user, caseload_entries__role=Caseload.Role.CASE_MANAGER, caseload_entries__is_active=True
-    )
+    """Students whose inputs `user` reviews: the list form of iep.review_queue (roster.access)."""
+    return access.reviewable_students(user)
 
 
 def response_target_days(user: User) -> int:

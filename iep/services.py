@@ -29,8 +29,9 @@ from competencies.models import Competency, Evidence
 from competencies.services import record_evidence
 from notifications.outbox import send_once, sweep, unsent
 from profiles.models import ProfileGoal
+from roster import access
 from roster.access import InputOwners, input_owners
-from roster.models import Caseload, Guardianship, StaffAssignment, Student
+from roster.models import StaffAssignment, Student
 
 from . import attachments, monitoring, results, selectors
 from .models import (Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, ProgressReportCopy,
@@ -84,7 +85,7 @@ def submit_input(*, student: Student, submitted_by: User, kind: str, text: str, 
         if existing is not None:
             return existing
     content_type, extension = attachments.check_attachment(attachment) if attachment else ("", "")
-    sender = IEPInput.Sender.FAMILY if submitted_by.role == User.Role.GUARDIAN else IEPInput.Sender.STAFF
+    sender = IEPInput.Sender.FAMILY if access.is_guardian_of.test(submitted_by, student) else IEPInput.Sender.STAFF
     try:
         with transaction.atomic():
             item = IEPInput(student=student, submitted_by=submitted_by, sender=sender, kind=kind, text=text,
@@ -491,12 +492,7 @@ def _by_language(readers: Sequence[Reader]) -> dict[str, list[str]]:
 
 
 def _input_reviewers(student: Student) -> list[Reader]:
-    managers = list(Caseload.objects.filter(student=student, role=Caseload.Role.CASE_MANAGER, is_active=True)
-                    .values_list("staff__email", "staff__preferred_language"))
-    if managers:
-        return managers
-    return list(StaffAssignment.objects.filter(district_id=student.school.district_id, role=StaffAssignment.Role.SPED_DIRECTOR)
-                .values_list("user__email", "user__preferred_language"))
+    return list(access.input_reviewers(student).values_list("email", "preferred_language"))
 
 
 def notify_new_input(*, input_id: int) -> bool:
@@ -542,10 +538,7 @@ def notify_goal_flag(*, goal_id: int) -> bool:
 
 def _family_readers(student: Student) -> list[Reader]:
     """Who reads the student's reports: the guardians with the right to records, or the adult student."""
-    if student.is_adult and not student.is_dependent_adult:
-        return [(student.user.email, student.user.preferred_language)] if student.user_id else []
-    return list(Guardianship.objects.filter(student=student, is_active=True, may_access_records=True)
-                .values_list("guardian__email", "guardian__preferred_language"))
+    return [(reader.email, reader.preferred_language) for reader in access.family_readers(student)]
 
 
 def notify_family_of_report(*, report_id: int) -> bool:

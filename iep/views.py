@@ -16,17 +16,15 @@ from kombu.exceptions import OperationalError
 
 from accounts.models import User
 from config.params import id_or_none
-from roster.decorators import role_required, student_view
+from roster.access import holds_permission
+from roster.decorators import permission_required, student_view
 from competencies.models import Evidence
 from roster.models import Student
 
 from . import forms, monitoring, selectors, services, tasks
 from .models import Goal, IEPInput, ProgressPoint, ProgressReport
 
-Role = User.Role
 PAGE_SIZE = 25
-REVIEWERS = (Role.SPED_DIRECTOR, Role.SPECIAL_EDUCATOR)
-INPUT_OWNERS = (Role.SISP, Role.SCHOOL_LEADER)  # see the inputs given to them (roster.access.input_owners)
 
 
 # --- A student's IEP ---------------------------------------------------------------------
@@ -122,7 +120,7 @@ def _goal_page(request: HttpRequest, student: Student, goal: Goal, bound: forms.
     # Changing the goal (and its history) is reached from the IEP page; this page stays within P1's 12 queries.
     context = {"student": student, "goal": goal, "progress": selectors.goal_progress(goal), "can_record": can_record,
                "status_audience": selectors.status_audience(user)}
-    if user.is_school_staff:
+    if user.has_perm("iep.view_result_history", student):
         context.update(_result_history(user, student, goal))
     if can_record:
         offers = selectors.evidence_offers(goal)
@@ -370,7 +368,7 @@ def report_generate(request: HttpRequest, student: Student) -> HttpResponse:
 # --- The review queue ---------------------------------------------------------------------------
 
 
-@role_required(*REVIEWERS, *INPUT_OWNERS)
+@permission_required("iep.open_queue")
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     schools, case_managers = list(selectors.queue_schools(user)), list(selectors.case_managers_for(user))
@@ -379,21 +377,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     target_days = selectors.response_target_days(user)
     cutoff = selectors.past_target_cutoff(timezone.localdate(), target_days)
     page = Paginator(selectors.review_queue(user, filters, cutoff=cutoff), PAGE_SIZE).get_page(request.GET.get("page"))
-    is_director = user.role == Role.SPED_DIRECTOR
+    is_director = holds_permission(user, "iep.direct")
     page.object_list = selectors.with_case_managers(page.object_list, owners=is_director)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page, "filter_form": filter_form, "cutoff": cutoff, "target_days": target_days,
         "querystring_base": query.urlencode() + "&" if query else "", "is_director": is_director,
-        "owner_only": user.role in INPUT_OWNERS, "sees_deadlines": user.role in REVIEWERS,
+        "owner_only": not holds_permission(user, "iep.review_inputs"), "sees_deadlines": holds_permission(user, "iep.review_inputs"),
         "bulk_owners": selectors.bulk_owners(page.object_list) if is_director else [],
         "without_case_manager": selectors.without_case_manager(user) if is_director else None,
     }
     return render(request, "iep/queue.html", context)
 
 
-@role_required(Role.SPED_DIRECTOR)
+@permission_required("iep.direct")
 @require_POST
 def queue_assign(request: HttpRequest) -> HttpResponse:
     """Assign inputs and say what became of each one: done, unchanged, or refused with why (never a green
@@ -428,7 +426,7 @@ def _report_assignment(request: HttpRequest, result: services.Assignment) -> Non
         messages.error(request, result.why)
 
 
-@role_required(*REVIEWERS)
+@permission_required("iep.review_inputs")
 def deadlines(request: HttpRequest) -> HttpResponse:
     user = request.user
     horizon = 30 if request.GET.get("within") == "30" else 60
@@ -440,13 +438,13 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     context = {
         "deadlines": selectors.deadlines(user, today=today, horizon_days=horizon, cutoff=cutoff, school_id=school_id),
         "horizon": horizon, "today": today, "target_days": target_days, "due_shown": selectors.DUE_SHOWN,
-        "is_director": user.role == Role.SPED_DIRECTOR,
-        "report_form": forms.ReportRequestForm(today=today) if user.role == Role.SPED_DIRECTOR else None,
+        "is_director": holds_permission(user, "iep.direct"),
+        "report_form": forms.ReportRequestForm(today=today) if holds_permission(user, "iep.direct") else None,
     }
     return render(request, "iep/deadlines.html", context)
 
 
-@role_required(Role.SPED_DIRECTOR)
+@permission_required("iep.direct")
 @require_POST
 def reports_generate(request: HttpRequest) -> HttpResponse:
     """On demand: the reports of the last period that ended (or, chosen explicitly, interim reports up to today)
@@ -473,7 +471,7 @@ def reports_generate(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("iep:reports-progress") + query)
 
 
-@role_required(Role.SPED_DIRECTOR)
+@permission_required("iep.direct")
 def reports_progress(request: HttpRequest) -> HttpResponse:
     """How far the district's reports have got: polled every few seconds (htmx) until every one is ready."""
     period = request.GET.get("period", "")

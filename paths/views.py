@@ -6,15 +6,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from config.params import id_or_none, ids
-from roster.decorators import role_required, student_view
+from roster.decorators import class_view, permission_required, student_view
 from roster.models import Section, Student
 
 from . import forms, selectors, services
 from .models import PathStep, PathTemplate, StudentPath, TemplateOption, TemplateStep
 
-STAFF = tuple(User.STAFF_ROLES)
 
 
 def _path(student: Student, path_id: int) -> StudentPath:
@@ -163,14 +161,14 @@ def _schools(request: HttpRequest):
     return schools
 
 
-@role_required(*STAFF)
+@permission_required("roster.staff_pages")
 def template_list(request: HttpRequest) -> HttpResponse:
     _schools(request)
     templates = selectors.templates_for(request.user).order_by("school__name", "title", "pk")
     return render(request, "paths/template_list.html", {"templates": templates})
 
 
-@role_required(*STAFF)
+@permission_required("roster.staff_pages")
 def template_new(request: HttpRequest) -> HttpResponse:
     form = forms.TemplateForm(request.POST or None, schools=_schools(request))
     if request.method == "POST" and form.is_valid():
@@ -184,13 +182,13 @@ def _template(request: HttpRequest, template_id: int) -> PathTemplate:
     return get_object_or_404(selectors.templates_for(request.user), pk=template_id)
 
 
-@role_required(*STAFF)
+@permission_required("roster.staff_pages")
 def template_detail(request: HttpRequest, template_id: int) -> HttpResponse:
     template = _template(request, template_id)
     return render(request, "paths/template_detail.html", {"template": template, "steps": selectors.template_with_steps(template)})
 
 
-@role_required(*STAFF)
+@permission_required("roster.staff_pages")
 def template_step_new(request: HttpRequest, template_id: int) -> HttpResponse:
     template = _template(request, template_id)
     form = forms.TemplateStepForm(request.POST or None, competencies=selectors.framework_competencies(template.framework_id))
@@ -206,7 +204,7 @@ def _template_step(template: PathTemplate, step_id: int) -> TemplateStep:
     return get_object_or_404(TemplateStep, pk=step_id, template=template)
 
 
-@role_required(*STAFF)
+@permission_required("roster.staff_pages")
 def template_step_edit(request: HttpRequest, template_id: int, step_id: int) -> HttpResponse:
     template = _template(request, template_id)
     step = _template_step(template, step_id)
@@ -223,7 +221,7 @@ def template_step_edit(request: HttpRequest, template_id: int, step_id: int) -> 
 
 
 @require_POST
-@role_required(*STAFF)
+@permission_required("roster.staff_pages")
 def template_step_action(request: HttpRequest, template_id: int, step_id: int) -> HttpResponse:
     """Move a template step up or down, or remove it (buttons on the template page)."""
     template = _template(request, template_id)
@@ -243,7 +241,7 @@ def template_step_action(request: HttpRequest, template_id: int, step_id: int) -
     return redirect("paths:template-detail", template_id=template.pk)
 
 
-@role_required(*STAFF)
+@permission_required("roster.staff_pages")
 def template_option_new(request: HttpRequest, template_id: int, step_id: int) -> HttpResponse:
     template = _template(request, template_id)
     step = get_object_or_404(TemplateStep, pk=step_id, template=template)
@@ -259,7 +257,7 @@ def _template_option(template: PathTemplate, option_id: int) -> TemplateOption:
     return get_object_or_404(TemplateOption.objects.select_related("step"), pk=option_id, step__template=template)
 
 
-@role_required(*STAFF)
+@permission_required("roster.staff_pages")
 def template_option_edit(request: HttpRequest, template_id: int, option_id: int) -> HttpResponse:
     template = _template(request, template_id)
     option = _template_option(template, option_id)
@@ -274,7 +272,7 @@ def template_option_edit(request: HttpRequest, template_id: int, option_id: int)
 
 
 @require_POST
-@role_required(*STAFF)
+@permission_required("roster.staff_pages")
 def template_option_remove(request: HttpRequest, template_id: int, option_id: int) -> HttpResponse:
     template = _template(request, template_id)
     services.remove_template_option(option=_template_option(template, option_id))
@@ -285,16 +283,9 @@ def template_option_remove(request: HttpRequest, template_id: int, option_id: in
 # --- a class ------------------------------------------------------------------------------------------
 
 
-def _section(request: HttpRequest, section_id: int, perm: str) -> Section:
-    section = get_object_or_404(selectors.sections_for_paths(request.user), pk=section_id)
-    if not request.user.has_perm(perm, section):
-        raise PermissionDenied
-    return section
-
-
-@role_required(*STAFF)
-def section_assign(request: HttpRequest, section_id: int) -> HttpResponse:
-    section = _section(request, section_id, "paths.manage_section")
+@permission_required("roster.staff_pages")
+@class_view("paths.manage_section")
+def section_assign(request: HttpRequest, section: Section) -> HttpResponse:
     students = Student.objects.filter(enrollments__section=section).order_by("last_name", "first_name")
     templates = PathTemplate.objects.filter(school=section.school).order_by("title")
     form = forms.AssignForm(request.POST or None, templates=templates, students=students,
@@ -316,9 +307,9 @@ def section_assign(request: HttpRequest, section_id: int) -> HttpResponse:
     return render(request, "paths/section_assign.html", {"section": section, "form": form, "has_templates": templates.exists()})
 
 
-@role_required(*STAFF)
-def section_pacing(request: HttpRequest, section_id: int) -> HttpResponse:
-    section = _section(request, section_id, "paths.view_section")
+@permission_required("roster.staff_pages")
+@class_view("paths.view_section")
+def section_pacing(request: HttpRequest, section: Section) -> HttpResponse:
     rows = selectors.section_pacing(section)
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.PACING_SORTS else "name"
     context = {"section": section, "rows": selectors.sort_pacing(rows, sort), "counts": selectors.pacing_counts(rows),
@@ -327,18 +318,18 @@ def section_pacing(request: HttpRequest, section_id: int) -> HttpResponse:
     return render(request, "paths/section_pacing.html", context)
 
 
-@role_required(*STAFF)
-def section_groups(request: HttpRequest, section_id: int) -> HttpResponse:
-    section = _section(request, section_id, "paths.manage_section")
+@permission_required("roster.staff_pages")
+@class_view("paths.manage_section")
+def section_groups(request: HttpRequest, section: Section) -> HttpResponse:
     context = {"section": section, "suggestions": selectors.group_suggestions(section),
                "sessions": selectors.upcoming_sessions_for_section(section)}
     return render(request, "paths/section_groups.html", context)
 
 
-@role_required(*STAFF)
-def session_new(request: HttpRequest, section_id: int) -> HttpResponse:
+@permission_required("roster.staff_pages")
+@class_view("paths.manage_section")
+def session_new(request: HttpRequest, section: Section) -> HttpResponse:
     """Schedule a session; from a suggestion the students and the competency come filled in (the teacher can edit them)."""
-    section = _section(request, section_id, "paths.manage_section")
     students = Student.objects.filter(enrollments__section=section).order_by("last_name", "first_name")
     competency = selectors.section_path_competencies(section).filter(pk=id_or_none(request.GET.get("competency"))).first()
     picked = ids(request.GET.getlist("student"))
@@ -355,11 +346,11 @@ def session_new(request: HttpRequest, section_id: int) -> HttpResponse:
 # --- sessions ------------------------------------------------------------------------------------------
 
 
-@role_required(*STAFF)
+@permission_required("roster.staff_pages")
 def my_sessions(request: HttpRequest) -> HttpResponse:
     return render(request, "paths/my_sessions.html", {"sessions": selectors.sessions_led_by(request.user)})
 
 
-@role_required(User.Role.SCHOOL_LEADER)
+@permission_required("paths.school_sessions")
 def school_sessions(request: HttpRequest) -> HttpResponse:
     return render(request, "paths/school_sessions.html", {"days": selectors.by_local_day(selectors.school_sessions(request.user))})

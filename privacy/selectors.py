@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from roster.models import Caseload, Enrollment, Section, StaffAssignment, Student
+from roster.access import STAFF_SEES_STUDENT, holds_any, staff_relationships
+from roster.models import Section, StaffAssignment, Student
 
 from . import registry
 from .models import AmendmentRequest, DisclosureRecord
@@ -55,6 +56,7 @@ PII_REASONS = {
     "caseload": _("Has students on a caseload"),
     "leads": _("Leads a school"),
     "directs": _("Directs special education for the district"),
+    "owns_input": _("Was given an input to an IEP team to handle"),
     "administers": _("Administers the district's accounts and roster"),
 }
 
@@ -62,30 +64,16 @@ PII_REASONS = {
 def staff_with_pii_access(*, district_ids) -> list[StaffAccess]:
     """IDEA 300.623(d): the names and positions of employees who may reach students' personal data,
     derived from the access policy (roster/access.py): the relationships that open a student record."""
-    today = timezone.localdate()
     students = Student.objects.filter(school__district__in=district_ids)
-    teaches = Enrollment.objects.filter(
-        student__in=students, section__teachers=OuterRef("pk"),
-        section__term__start_date__lte=today, section__term__end_date__gte=today,
-    )
-    caseload = Caseload.objects.filter(staff=OuterRef("pk"), is_active=True, student__in=students)
-    leads = StaffAssignment.objects.filter(
-        user=OuterRef("pk"), role=StaffAssignment.Role.SCHOOL_LEADER, school__district__in=district_ids,
-        school__students__isnull=False,
-    )
-    directs = StaffAssignment.objects.filter(
-        user=OuterRef("pk"), role=StaffAssignment.Role.SPED_DIRECTOR, district__in=district_ids,
-        district__schools__students__plan__in=[Student.Plan.IEP, Student.Plan.SECTION_504],
-    )
-    administers = StaffAssignment.objects.filter(user=OuterRef("pk"), role=StaffAssignment.Role.DISTRICT_ADMIN, district__in=district_ids)
-    users = (
-        User.objects.filter(is_active=True)
-        .annotate(pii_teaches=Exists(teaches), pii_caseload=Exists(caseload), pii_leads=Exists(leads),
-                  pii_directs=Exists(directs), pii_administers=Exists(administers))
-        .filter(Q(pii_teaches=True) | Q(pii_caseload=True) | Q(pii_leads=True) | Q(pii_directs=True) | Q(pii_administers=True))
-        .order_by("last_name", "first_name", "pk")
-    )
-    return [StaffAccess(u, [PII_REASONS[key] for key in PII_REASONS if getattr(u, f"pii_{key}")]) for u in users]
+    flags = staff_relationships(students, STAFF_SEES_STUDENT)
+    flags["rel_administers"] = Exists(StaffAssignment.objects.filter(
+        user=OuterRef("pk"), role=StaffAssignment.Role.DISTRICT_ADMIN, district__in=district_ids))
+    users = (User.objects.filter(is_active=True).annotate(**flags).filter(holds_any(flags))
+             .order_by("last_name", "first_name", "pk"))
+    reasons = {"teaches": "teaches", "has_on_caseload": "caseload", "leads_school": "leads", "directs": "directs",
+               "owns_input": "owns_input", "administers": "administers"}
+    return [StaffAccess(u, [PII_REASONS[reason] for name, reason in reasons.items() if getattr(u, f"rel_{name}")])
+            for u in users]
 
 
 def director_districts(user: User) -> QuerySet:

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from roster.decorators import role_required, student_view
+from roster.access import holds_permission
+from roster.decorators import permission_required, student_view
 from roster.models import Student
 from roster.selectors import children_of
 
@@ -16,10 +17,10 @@ from .models import AmendmentRequest
 
 
 def _holds_rights_as_family(user: User) -> bool:
-    return user.role in {User.Role.GUARDIAN, User.Role.STUDENT}
+    return holds_permission(user, "privacy.family_rights")
 
 
-@role_required(User.Role.GUARDIAN)
+@permission_required("roster.family_pages")
 def family_home(request: HttpRequest) -> HttpResponse:
     """A parent's rights over each child's record, one place to start."""
     return render(request, "privacy/family_home.html", {"children": children_of(request.user).order_by("last_name", "first_name", "pk")})
@@ -105,7 +106,8 @@ def _missing(request: HttpRequest, student: Student) -> HttpResponse:
 def student_requests(request: HttpRequest, student: Student) -> HttpResponse:
     """Staff: the family's correction requests, statements of disagreement, and who received the record."""
     context = {"student": student, "requests": selectors.amendments_for(student),
-               "disclosures": selectors.disclosures_for(student)}
+               "disclosures": selectors.disclosures_for(student),
+               "may_export": request.user.has_perm("privacy.export", student)}
     return render(request, "privacy/student_requests.html", context)
 
 
@@ -126,7 +128,7 @@ def amendment_decide(request: HttpRequest, student: Student, request_id: int) ->
     return render(request, "privacy/decide.html", {"student": student, "amendment": amendment, "form": form})
 
 
-@role_required(User.Role.SPED_DIRECTOR)
+@permission_required("privacy.pii_staff")
 def pii_staff(request: HttpRequest) -> HttpResponse:
     """IDEA 300.623(d): the current list of staff who may access students' personal data."""
     staff = selectors.staff_with_pii_access(district_ids=selectors.director_districts(request.user))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from roster.decorators import role_required, student_view
+from roster.decorators import permission_required, student_view
 from roster.models import Student
 
 from . import selectors, services
@@ -292,7 +292,7 @@ def meet(request: HttpRequest, student: Student) -> HttpResponse:
     return render(request, "profiles/meet.html", {"student": student, "profile": profile})
 
 
-@role_required(User.Role.STUDENT)
+@permission_required("roster.student_pages")
 def mine(request: HttpRequest) -> HttpResponse:
     record = Student.objects.filter(user=request.user).only("uuid").first()
     if record is None:

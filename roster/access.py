@@ -56,41 +56,69 @@ RELATIONSHIPS = ("teaches", "has_on_caseload", "case_manager", "leads_school", "
                  "owns_input")
 
 
-def _relationship_exists(user: User) -> dict[str, Exists]:
-    """One EXISTS per relationship between `user` and the student row of the outer query."""
+def _on(field: str, value) -> dict:
+    """A lookup on `field` for one row (an object, a pk or an OuterRef) or for a set (a queryset)."""
+    return {f"{field}__in": value} if isinstance(value, QuerySet) else {field: value}
+
+
+def _rights_over_record(prefix: str = "", today=None) -> Q:
+    """FERPA 99.5: a guardian's rights over the record hold while the student is under 18 (or a dependent
+    adult); at 18 they pass to the student. Written once, on the student fields under `prefix`."""
+    cutoff = eighteenth_birthday_cutoff(today or timezone.localdate())
+    return (Q(**{f"{prefix}date_of_birth__isnull": True}) | Q(**{f"{prefix}date_of_birth__gt": cutoff})
+            | Q(**{f"{prefix}is_dependent_adult": True}))
+
+
+def guardianships_with_rights() -> QuerySet[Guardianship]:
+    """The one rule of "a guardian with rights to the record": an active guardianship, not barred from records,
+    of an active account, while the student is a minor or a dependent adult."""
+    return Guardianship.objects.filter(_rights_over_record("student__"), is_active=True, may_access_records=True,
+                                       guardian__is_active=True)
+
+
+PLANS = (Student.Plan.IEP, Student.Plan.SECTION_504)
+
+
+def _relationship_rows(user, student) -> dict[str, QuerySet]:
+    """Each relationship between a person and a student, written once. `user` and `student` are each one row
+    (an object, a pk or an OuterRef) or a set (a queryset); every form below (the door, the list form, the
+    reverse forms) is this with one side fixed and the other an OuterRef."""
     today = timezone.localdate()
-    student = OuterRef("pk")
     team_member = apps.get_model("iep", "TeamMember")  # recorded by the iep app; roster imports no higher app
     return {
-        "teaches": Exists(Enrollment.objects.filter(
-            student=student, section__teachers=user, section__term__start_date__lte=today, section__term__end_date__gte=today)),
-        "has_on_caseload": Exists(Caseload.objects.filter(staff=user, student=student, is_active=True)),
-        "case_manager": Exists(Caseload.objects.filter(
-            staff=user, student=student, is_active=True, role=Caseload.Role.CASE_MANAGER)),
-        "leads_school": Exists(StaffAssignment.objects.filter(
-            user=user, school=OuterRef("school"), role=StaffAssignment.Role.SCHOOL_LEADER)),
-        "directs": Exists(StaffAssignment.objects.filter(
-            user=user, district=OuterRef("school__district"), role=StaffAssignment.Role.SPED_DIRECTOR)),
-        "guardian": Exists(Guardianship.objects.filter(guardian=user, student=student, is_active=True, may_access_records=True)),
-        "iep_team": Exists(team_member.objects.filter(user=user, plan__student=student, plan__is_current=True)),
-        "owns_input": Exists(_owned_inputs(user).filter(student=student)),
+        "teaches": Enrollment.objects.filter(**_on("student", student), **_on("section__teachers", user),
+                                             section__term__start_date__lte=today, section__term__end_date__gte=today),
+        "has_on_caseload": Caseload.objects.filter(**_on("staff", user), **_on("student", student), is_active=True),
+        "case_manager": Caseload.objects.filter(**_on("staff", user), **_on("student", student), is_active=True,
+                                                role=Caseload.Role.CASE_MANAGER),
+        "leads_school": StaffAssignment.objects.filter(**_on("user", user), **_on("school__students", student),
+                                                       role=StaffAssignment.Role.SCHOOL_LEADER),
+        # The director's rule covers students with an IEP or a 504 plan only.
+        "directs": StaffAssignment.objects.filter(**_on("user", user), **_on("district__schools__students", student),
+                                                  district__schools__students__plan__in=PLANS,
+                                                  role=StaffAssignment.Role.SPED_DIRECTOR),
+        "guardian": guardianships_with_rights().filter(**_on("guardian", user), **_on("student", student)),
+        "iep_team": team_member.objects.filter(**_on("user", user), **_on("plan__student", student), plan__is_current=True),
+        "owns_input": _owned_inputs().filter(**_on("assigned_to", user), **_on("student", student)),
     }  # fmt: skip
 
 
-def _owned_inputs(user: User) -> QuerySet:
+def _relationship_exists(user: User) -> dict[str, Exists]:
+    """One EXISTS per relationship between `user` and the student row of the outer query."""
+    return {name: Exists(rows) for name, rows in _relationship_rows(user, OuterRef("pk")).items()}
+
+
+def _owned_inputs(user: User | None = None) -> QuerySet:
     """Inputs to an IEP team that `user` was given to handle (assigned to them) and that are not closed: their
     owner may open the student's record and act on them (see `input_owners` for who may be given one)."""
     model = apps.get_model("iep", "IEPInput")  # recorded by the iep app; roster imports no higher app
-    return model.objects.filter(assigned_to=user).exclude(status=model.Status.CLOSED)
+    inputs = model.objects.exclude(status=model.Status.CLOSED)
+    return inputs if user is None else inputs.filter(assigned_to=user)
 
 
 def _finish(user: User, student: Student, row: dict) -> frozenset[str]:
-    """The relationships a row of EXISTS answers holds, after the rules that depend on the student alone."""
+    """The relationships a row of EXISTS answers holds, and "self"."""
     found = {name for name in RELATIONSHIPS if row.get(name)}
-    if not student.has_plan:  # the director's rule covers students with an IEP or a 504 plan only
-        found.discard("directs")
-    if student.is_adult and not student.is_dependent_adult:  # FERPA: rights pass to the student at 18
-        found.discard("guardian")
     if student.user_id is not None and student.user_id == user.pk:
         found.add("self")
     return frozenset(found)
@@ -118,15 +146,21 @@ def door_student(user: User, student_uuid) -> Student | None:
     """The access door's one query: the student with that UUID (None if there is none), with their school and
     district and every relationship `user` has with them, so that whether `user` may see the student at all
     (`may_see`) and every permission check of the request cost no further query (P1)."""
+    # The person's standing (the navigation's flags) is read by the same query, so a student page pays nothing for it.
+    standing_of = _standing_exists(user) if user.is_authenticated and getattr(user, "_standing", None) is None else {}
     student = (
         Student.objects.select_related("school__district")
         .annotate(**{f"rel_{name}": expr for name, expr in _relationship_exists(user).items()})
+        .annotate(**{f"std_{name}": expr for name, expr in standing_of.items()})
         .filter(uuid=student_uuid).first()
     )  # fmt: skip
     if student is not None:
         row = {name: student.__dict__.pop(f"rel_{name}") for name in RELATIONSHIPS}
+        held = {name for name in standing_of if student.__dict__.pop(f"std_{name}")}
         if user.is_authenticated:
             _remembered(user)[student.pk] = _finish(user, student, row)
+            if standing_of and user.is_active:
+                setattr(user, "_standing", frozenset(held))
     return student
 
 
@@ -163,17 +197,36 @@ def has_iep(user: User, student: Student) -> bool:
     return student.plan == Student.Plan.IEP
 
 
-# About a class rather than a student (competencies: the class mastery grid).
-@rules.predicate
-def teaches_section(user: User, section: Section | None) -> bool:
-    return section is not None and user.is_authenticated and section.teachers.filter(pk=user.pk).exists()
+# About a class rather than a student (the class grid, bulk evidence, pacing, groups, path assignment): the class
+# form, this term's classes only, written once for the one class and for the list (`grid_sections`).
+def _class_rows(user, section) -> dict[str, QuerySet[Section]]:
+    today = timezone.localdate()
+    current = Section.objects.filter(**_on("pk", section), term__start_date__lte=today, term__end_date__gte=today)
+    return {
+        "teaches_section": current.filter(teachers=user),
+        "leads_school_of_section": current.filter(school__staff_assignments__user=user,
+                                                  school__staff_assignments__role=StaffAssignment.Role.SCHOOL_LEADER),
+    }
 
 
-@rules.predicate
-def leads_school_of_section(user: User, section: Section | None) -> bool:
-    return section is not None and user.is_authenticated and StaffAssignment.objects.filter(
-        user=user, school_id=section.school_id, role=StaffAssignment.Role.SCHOOL_LEADER
-    ).exists()
+def _about_class(name: str):
+    def predicate(user: User, section: Section | None) -> bool:
+        if section is None or not user.is_authenticated or not user.is_active:
+            return False
+        answers = getattr(user, "_class_answers", None)
+        if answers is None:
+            answers = {}
+            setattr(user, "_class_answers", answers)
+        if (name, section.pk) not in answers:
+            answers[(name, section.pk)] = _class_rows(user, section.pk)[name].exists()
+        return answers[(name, section.pk)]
+
+    predicate.__name__ = name
+    return rules.predicate(predicate)
+
+
+teaches_section = _about_class("teaches_section")
+leads_school_of_section = _about_class("leads_school_of_section")
 
 
 # About one piece of evidence (competencies: correcting or removing a result): the person who recorded it, or the
@@ -290,6 +343,8 @@ rules.add_perm("profiles.meet", profile_staff)
 iep_team = special_education_team | (works_with & is_on_iep_team_of)
 rules.add_perm("iep.view", has_iep & (iep_team | is_guardian_of | is_the_student))
 rules.add_perm("iep.record_progress", has_iep & has_on_caseload)
+# The history of a goal's results (who recorded, corrected, voided what): the staff who see the IEP.
+rules.add_perm("iep.view_result_history", has_iep & iep_team)
 # has_on_caseload first: iep.view has read it already on every IEP page, so staff pay no extra query (P1).
 rules.add_perm("iep.submit_input", has_iep & (has_on_caseload | is_guardian_of | (works_with & is_on_iep_team_of)))
 rules.add_perm("iep.review_queue", has_iep & (is_case_manager_of | directs_special_education_for))
@@ -332,43 +387,99 @@ rules.add_perm("family_portal.view_highlight_photo", is_guardian_of | teaches | 
 # --- The list form ------------------------------------------------------------
 
 
+# The relationships that open a student's record at all (`can_see_student`), besides being the student.
+SEES_STUDENT = ("teaches", "has_on_caseload", "leads_school", "directs", "guardian", "owns_input")
+
+
+def _any(rows: dict[str, QuerySet], names) -> Q:
+    found = Q(pk__in=[])
+    for name in names:
+        found |= Q(Exists(rows[name]))
+    return found
+
+
 def visible_students(user: User) -> QuerySet[Student]:
     """Students `user` may see: the list form of `can_see_student`."""
     if not user.is_authenticated or not user.is_active:
         return Student.objects.none()
-    today = timezone.localdate()
-    student = OuterRef("pk")
-    teaches_q = Q(
-        Exists(
-            Enrollment.objects.filter(
-                student=student,
-                section__teachers=user,
-                section__term__start_date__lte=today,
-                section__term__end_date__gte=today,
-            )
-        )
-    )
-    caseload_q = Q(Exists(Caseload.objects.filter(staff=user, student=student, is_active=True)))
-    leader_q = Q(
-        Exists(StaffAssignment.objects.filter(user=user, school=OuterRef("school"), role=StaffAssignment.Role.SCHOOL_LEADER))
-    )
-    director_q = ~Q(plan=Student.Plan.NONE) & Q(
-        Exists(
-            StaffAssignment.objects.filter(
-                user=user, district=OuterRef("school__district"), role=StaffAssignment.Role.SPED_DIRECTOR
-            )
-        )
-    )
-    guardian_q = Q(
-        Exists(Guardianship.objects.filter(guardian=user, student=student, is_active=True, may_access_records=True))
-    ) & (
-        Q(date_of_birth__isnull=True)
-        | Q(date_of_birth__gt=eighteenth_birthday_cutoff(today))
-        | Q(is_dependent_adult=True)
-    )
-    self_q = Q(user=user)
-    owner_q = Q(Exists(_owned_inputs(user).filter(student=student)))
-    return Student.objects.filter(teaches_q | caseload_q | leader_q | director_q | guardian_q | self_q | owner_q)
+    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), SEES_STUDENT) | Q(user=user))
+
+
+def reviewable_students(user: User) -> QuerySet[Student]:
+    """Students whose inputs `user` reviews: the list form of `iep.review_queue` (students with an IEP, for
+    their case manager and the district's director of special education)."""
+    if not user.is_authenticated or not user.is_active:
+        return Student.objects.none()
+    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), ("case_manager", "directs")),
+                                  plan=Student.Plan.IEP)
+
+
+# --- The reverse forms: who holds a relationship with this student (or these students) -------------------
+
+
+def staff_relationships(students: Student | QuerySet[Student], names) -> dict[str, Exists]:
+    """`rel_<name>`: whether the person of the outer User row holds relationship `name` with `students` (one
+    student or a queryset): the reverse form of the same relationships the door reads."""
+    rows = _relationship_rows(OuterRef("pk"), students)
+    return {f"rel_{name}": Exists(rows[name]) for name in names}
+
+
+def staff_related(students: Student | QuerySet[Student], names) -> QuerySet[User]:
+    """Active people holding any of the relationships `names` with `students`, each annotated `rel_<name>`."""
+    flags = staff_relationships(students, names)
+    return User.objects.filter(is_active=True).annotate(**flags).filter(holds_any(flags))
+
+
+def holds_any(flags: dict) -> Q:
+    found = Q(pk__in=[])
+    for name in flags:
+        found |= Q(**{name: True})
+    return found
+
+
+# Staff who may open a student's record: `can_see_student` without the family and the student themself.
+STAFF_SEES_STUDENT = tuple(name for name in SEES_STUDENT if name != "guardian")
+
+
+def staff_who_may_see(students: Student | QuerySet[Student]) -> QuerySet[User]:
+    """Staff who may open these students' records (the reverse form of `can_see_student` for staff)."""
+    return staff_related(students, STAFF_SEES_STUDENT)
+
+
+def input_handlers(student: Student) -> QuerySet[User]:
+    """Who may open and answer an input about `student` (the reverse form of `iep.handle_input`)."""
+    if student.plan != Student.Plan.IEP:
+        return User.objects.none()
+    return staff_related(student, ("case_manager", "directs", "owns_input"))
+
+
+def input_reviewers(student: Student) -> QuerySet[User]:
+    """Who is told about a new input about `student`: the reviewers of `iep.review_queue`, the case manager
+    first, else the district's director (the reverse form of that rule)."""
+    if student.plan != Student.Plan.IEP:
+        return User.objects.none()
+    managers = staff_related(student, ("case_manager",))
+    return managers if managers.exists() else staff_related(student, ("directs",))
+
+
+def guardians_with_rights(student: Student) -> QuerySet[User]:
+    """The guardians who hold rights to `student`'s record (the reverse form of `is_guardian_of`)."""
+    return User.objects.filter(pk__in=guardianships_with_rights().filter(student=student).values("guardian"))
+
+
+def rights_passed_to_student(student: Student) -> bool:
+    """FERPA 99.5: from 18 (unless a dependent adult) the rights over the record are the student's; the one-row
+    form of `_rights_over_record`, kept equal by tests/security/test_access_forms.py."""
+    return not Student.objects.filter(_rights_over_record(), pk=student.pk).exists() if student.pk else False
+
+
+def family_readers(student: Student) -> list[User]:
+    """Who holds the rights over the record and reads what is sent to the family: the guardians with rights,
+    or the student once the rights have passed to them."""
+    guardians = list(guardians_with_rights(student))
+    if guardians:
+        return guardians
+    return [student.user] if student.user_id and rights_passed_to_student(student) else []
 
 
 def district_roles(user: User) -> QuerySet[StaffAssignment]:
@@ -383,13 +494,7 @@ def administers_district(user: User) -> bool:
 def grid_sections(user: User) -> QuerySet[Section]:
     if not user.is_authenticated or not user.is_active:
         return Section.objects.none()
-    today = timezone.localdate()
-    leads = StaffAssignment.objects.filter(user=user, school=OuterRef("school"), role=StaffAssignment.Role.SCHOOL_LEADER)
-    return Section.objects.filter(
-        Q(Exists(Section.teachers.through.objects.filter(section=OuterRef("pk"), user=user))) | Q(Exists(leads)),
-        term__start_date__lte=today,
-        term__end_date__gte=today,
-    )
+    return Section.objects.filter(_any(_class_rows(user, OuterRef("pk")), ("teaches_section", "leads_school_of_section")))
 
 
 # --- Who may own an input to an IEP team -------------------------------------------------------
@@ -421,3 +526,75 @@ def input_owners(students: Iterable[Student]) -> dict[int, InputOwners]:
         by_school.setdefault(row.school_id, {}).setdefault(row.user_id, row.user)
     return {s.pk: InputOwners(managers[s.pk], [managers[s.pk]]) if s.pk in managers
             else InputOwners(None, list(by_school.get(s.school_id, {}).values())) for s in students}
+
+
+# --- Standing: pages that belong to what a person is in the district rather than to one student ---------------
+# Read from relationships (their staff assignments, guardianships, their own student record, inputs given to them),
+# never from User.role, which only chooses the start page. One query per request, remembered on request.user.
+
+STAFF_ASSIGNMENT_ROLES = tuple(StaffAssignment.Role.values)
+
+
+def _standing_exists(user) -> dict[str, Exists]:
+    found = {f"is_{role}": Exists(StaffAssignment.objects.filter(user=user, role=role)) for role in STAFF_ASSIGNMENT_ROLES}
+    found["is_family"] = Exists(Guardianship.objects.filter(guardian=user, is_active=True))
+    found["is_student"] = Exists(Student.objects.filter(user=user))
+    found["owns_an_input"] = Exists(_owned_inputs().filter(assigned_to=user))
+    return found
+
+
+def standing(user: User) -> frozenset[str]:
+    """What `user` is in the district: {"is_<staff assignment role>", "is_family", "is_student", "owns_an_input"}."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    memo = getattr(user, "_standing", None)
+    if memo is None:
+        row = User.objects.filter(pk=user.pk).annotate(**_standing_exists(OuterRef("pk"))).values(
+            *_standing_exists(None)).first() or {}
+        memo = frozenset(name for name, held in row.items() if held)
+        setattr(user, "_standing", memo)
+    return memo
+
+
+def _holds(*names: str):
+    def test(user: User, obj=None) -> bool:
+        return bool(standing(user) & set(names))
+
+    test.__name__ = "holds_" + "_or_".join(names)
+    return rules.predicate(test)
+
+
+SCHOOL_STAFF = tuple(f"is_{role}" for role in STAFF_ASSIGNMENT_ROLES if role != StaffAssignment.Role.DISTRICT_ADMIN)
+is_school_staff = _holds(*SCHOOL_STAFF)
+administers = _holds(f"is_{StaffAssignment.Role.DISTRICT_ADMIN}")
+is_family = _holds("is_family")
+is_a_student = _holds("is_student")
+is_director = _holds(f"is_{StaffAssignment.Role.SPED_DIRECTOR}")
+is_school_leader = _holds(f"is_{StaffAssignment.Role.SCHOOL_LEADER}")
+reviews_inputs = _holds(f"is_{StaffAssignment.Role.SPED_DIRECTOR}", f"is_{StaffAssignment.Role.SPECIAL_EDUCATOR}")
+may_own_inputs = _holds(*(f"is_{role}" for role in INPUT_OWNER_ROLES), "owns_an_input")
+
+# Pages about no one student: asked by roster.decorators.permission_required (never widened by a superuser flag).
+rules.add_perm("roster.staff_pages", is_school_staff)
+rules.add_perm("roster.administer_district", administers)
+rules.add_perm("roster.family_pages", is_family)
+rules.add_perm("roster.student_pages", is_a_student)
+rules.add_perm("iep.review_inputs", reviews_inputs)
+rules.add_perm("iep.open_queue", reviews_inputs | may_own_inputs)
+rules.add_perm("iep.direct", is_director)
+rules.add_perm("paths.school_sessions", is_school_leader)
+rules.add_perm("privacy.family_rights", is_family | is_a_student)
+rules.add_perm("privacy.pii_staff", is_director)
+# What the navigation and pages show: the same permissions, as flags (roster.context_processors.access).
+rules.add_perm("competencies.section_list", _holds(*(f"is_{r}" for r in (
+    StaffAssignment.Role.TEACHER, StaffAssignment.Role.SPECIAL_EDUCATOR, StaffAssignment.Role.SCHOOL_LEADER))))
+rules.add_perm("paths.templates", _holds(*(r for r in SCHOOL_STAFF if r != f"is_{StaffAssignment.Role.SPED_DIRECTOR}")))
+
+STANDING_PERMISSIONS = ("roster.staff_pages", "roster.administer_district", "roster.family_pages", "roster.student_pages",
+                        "iep.review_inputs", "iep.open_queue", "iep.direct", "paths.school_sessions",
+                        "privacy.family_rights", "privacy.pii_staff", "competencies.section_list", "paths.templates")
+
+
+def holds_permission(user: User, perm: str, obj=None) -> bool:
+    """The rule itself, without backends: a superuser flag widens nothing (as `may_see`)."""
+    return bool(rules.permissions.permissions.test_rule(perm, user, obj))

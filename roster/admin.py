@@ -59,6 +59,7 @@ RESTRICTED_STUDENT_FIELDS = ("date_of_birth", "student_number", "plan", "disabil
 @admin.register(Student)
 class StudentAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
     student_field = "pk"
+    education_record = False  # the roster row; its restricted details and caseloads are a superuser's only
     list_display = ["last_name", "first_name", "grade_level", "school", "plan", "is_active"]
     list_filter = ["school", "plan", "is_active"]
     search_fields = ["last_name", "first_name", "student_number"]
@@ -69,6 +70,11 @@ class StudentAdmin(StudentRecordAdmin, SimpleHistoryAdmin):
 
     def get_exclude(self, request, obj=None):
         return [*(super().get_exclude(request, obj) or ()), *self.hidden_fields(request)]
+
+    def get_inlines(self, request, obj):
+        # Being on a special educator's caseload (and the service given) tells a disability: not roster data.
+        inlines = super().get_inlines(request, obj)
+        return inlines if request.user.is_superuser else [i for i in inlines if i is not CaseloadInline]
 
     def get_list_display(self, request):
         return [f for f in super().get_list_display(request) if f not in self.hidden_fields(request)]

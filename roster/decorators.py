@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from audit.services import record_access
+from audit.services import record_access, record_class_access
 
-from .access import door_student, may_see
+from .access import door_student, grid_sections, holds_permission, may_see
 
 
 def student_view(perm: str):
@@ -44,17 +44,46 @@ def student_view(perm: str):
     return decorator
 
 
-def role_required(*roles: str):
-    """Pages that belong to roles rather than to one student (a teacher's home, the district queue)."""
+def permission_required(perm: str):
+    """Pages that belong to what a person is in the district rather than to one student (a teacher's home, the
+    district's pages, the queue): `perm` is decided by roster/access.py from relationships (staff assignments,
+    guardianships, the student's own record), never by User.role; 403 otherwise."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapper(request: HttpRequest, *args, **kwargs):
-            if request.user.role not in roles:
+            if not holds_permission(request.user, perm):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapper.standing_permission = perm
+        return wrapper
+
+    return decorator
+
+
+def class_view(perm: str):
+    """The class door (the class grid, bulk evidence entry, pacing, groups, path assignment): resolve the class
+    from the URL, 404 when the user may not open it this term (the class form of roster.access: its teachers and
+    its school's leaders, this term's classes only), 403 when they may open it but not do this; one
+    audit.AccessEvent per student of the class, written in one insert before the view reads anything (a denied
+    request writes one event without a student). The view is called with the Section."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, section_id: int, *args, **kwargs):
+            section = grid_sections(request.user).select_related("school", "term").filter(pk=section_id).first()
+            if section is None or not request.user.has_perm(perm, section):
+                record_access(request=request, student=None, permission=perm, allowed=False)
+                if section is None:
+                    raise Http404("No class found")
+                raise PermissionDenied
+            record_class_access(request=request, section=section, permission=perm)
+            return view(request, section, *args, **kwargs)
+
+        wrapper.class_permission = perm
         return wrapper
 
     return decorator

@@ -27,9 +27,8 @@ OPEN_ROUTES = {
 
 
 def district_requires_two_factor(user: User) -> bool:
-    return user.role in User.STAFF_ROLES and StaffAssignment.objects.filter(
-        user=user, district__requires_staff_two_factor=True
-    ).exists()
+    return StaffAssignment.objects.filter(user=user, district__requires_staff_two_factor=True).exclude(
+        role=StaffAssignment.Role.DISTRICT_ADMIN).exists()
 
 
 def two_factor_state(user: User) -> str:

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from . import drafts, selectors, start_page
 from .access import administers_district
-from .decorators import role_required, student_view
+from .decorators import permission_required, student_view
 from .forms import RosterUploadForm
 from .importers import service as import_service
 from .models import ImportRun, Student
@@ -31,7 +31,7 @@ Role = User.Role
 PAGE_SIZE = 50
 
 
-@role_required(*User.STAFF_ROLES)
+@permission_required("roster.staff_pages")
 def staff_home(request: HttpRequest) -> HttpResponse:
     context = {
         "needs_you": start_page.needs_you(request.user, timezone.localdate()),
@@ -41,7 +41,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "roster/staff_home.html", context)
 
 
-@role_required(*User.STAFF_ROLES)
+@permission_required("roster.staff_pages")
 def student_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     plan = request.GET.get("plan", "")
@@ -81,12 +81,12 @@ def student_language(request: HttpRequest, student: Student) -> HttpResponse:
     return redirect(target)
 
 
-@role_required(Role.GUARDIAN)
+@permission_required("roster.family_pages")
 def family_home(request: HttpRequest) -> HttpResponse:
     return render(request, "roster/family_home.html", {"children": selectors.children_of(request.user)})
 
 
-@role_required(Role.STUDENT)
+@permission_required("roster.student_pages")
 def student_home(request: HttpRequest) -> HttpResponse:
     record = Student.objects.filter(user=request.user).only("uuid").first()
     if record is None:
@@ -94,7 +94,7 @@ def student_home(request: HttpRequest) -> HttpResponse:
     return redirect("me:home", student_id=record.uuid)
 
 
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def district_overview(request: HttpRequest) -> HttpResponse:
     if not administers_district(request.user):
         raise PermissionDenied
@@ -114,7 +114,7 @@ def _administered_district(user: User):
     return district
 
 
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def import_list(request: HttpRequest) -> HttpResponse:
     district = _administered_district(request.user)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
@@ -129,7 +129,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(request, "roster/import_list.html", context)
 
 
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     district = _administered_district(request.user)
     run = get_object_or_404(selectors.import_runs_for(district), pk=run_id)
@@ -139,7 +139,7 @@ def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def import_apply(request: HttpRequest, run_id: int) -> HttpResponse:
     district = _administered_district(request.user)
     run = get_object_or_404(selectors.import_runs_for(district).defer(None), pk=run_id, dry_run=True, status=ImportRun.Status.SUCCEEDED)
@@ -153,7 +153,7 @@ def import_apply(request: HttpRequest, run_id: int) -> HttpResponse:
 INVITATION_STATES = [("", _lazy("All")), ("pending", _lazy("Waiting")), ("expired", _lazy("Expired")), ("accepted", _lazy("Accepted"))]
 
 
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def invitation_list(request: HttpRequest) -> HttpResponse:
     district = _administered_district(request.user)
     state = request.GET.get("state", "")
@@ -167,7 +167,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 PREVIEW_LINK = "https://…/invitation/…"  # a stand-in: each person's own link is made when it is sent
 
 
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def invitation_preview(request: HttpRequest) -> HttpResponse:
     """Before inviting many people at once: who they are, and the email each will read, in their language."""
     district = _administered_district(request.user)
@@ -183,7 +183,7 @@ def invitation_preview(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def invitation_send_all(request: HttpRequest) -> HttpResponse:
     """Invite the people the preview listed, and say in one message what happened: all sent, some, or none."""
     district = _administered_district(request.user)
@@ -208,7 +208,7 @@ def invitation_send_all(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     district = _administered_district(request.user)
     invitation = get_object_or_404(selectors.invitations_for(district).filter(accepted_at=None), pk=invitation_id)
@@ -220,7 +220,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 # --- Sign-in lockouts (district administrator, quality.md T5.2) -------------------------------
 
 
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def locked_accounts(request: HttpRequest) -> HttpResponse:
     """Accounts of the district that cannot sign in right now, with a way to unlock each, and who unlocked whom."""
     district = _administered_district(request.user)
@@ -230,7 +230,7 @@ def locked_accounts(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def locked_account_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     district = _administered_district(request.user)
     person = get_object_or_404(selectors.district_accounts(district), pk=user_id)
@@ -244,7 +244,7 @@ def locked_account_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 FAILURES_PAGE_SIZE = 25
 
 
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def delivery_failures(request: HttpRequest) -> HttpResponse:
     """Emails to the district's people that the mail server refused for good, or that still failed after
     every retry; each can be sent again or dismissed."""
@@ -265,14 +265,14 @@ def _failure_action(request: HttpRequest, failure_id: int, act, done_message: st
 
 
 @require_POST
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def delivery_failure_send_again(request: HttpRequest, failure_id: int) -> HttpResponse:
     return _failure_action(request, failure_id, notification_services.send_again,
                            _("“%(what)s” to %(to)s will be sent again within a few minutes."))
 
 
 @require_POST
-@role_required(Role.DISTRICT_ADMIN)
+@permission_required("roster.administer_district")
 def delivery_failure_dismiss(request: HttpRequest, failure_id: int) -> HttpResponse:
     return _failure_action(request, failure_id, notification_services.dismiss,
                            _("“%(what)s” to %(to)s was dismissed. It will not be sent."))

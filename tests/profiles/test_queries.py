@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from profiles import services
 from profiles.models import ProfileSection
-from roster.access import relationships
+from roster.access import relationships, standing
 from tests.factories.profiles import AccommodationFactory, ProfileGoalFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,7 @@ def shared_frame_queries(user, student) -> int:
     request.user, request.session = user, {}
     fresh = type(student).objects.select_related("school__district").get(pk=student.pk)
     relationships(user, fresh)  # the door reads them with the student (P1): the frame's tabs ask no more
+    standing(user)  # and the person's standing, for the navigation's flags (issue 19.2)
     with CaptureQueriesContext(connection) as captured:
         render_to_string("roster/student_base.html", {"student": fresh, "user": user}, request=request)
     return len(captured)
@@ -72,6 +73,7 @@ def shared_frame_queries(user, student) -> int:
     request.user, request.session = user, {}
     fresh = type(student).objects.select_related("school__district").get(pk=student.pk)
     relationships(user, fresh)  # the door reads them with the student (P1): the frame's tabs ask no more
+    standing(user)  # and the person's standing, for the navigation's flags (issue 19.2)
     with CaptureQueriesContext(connection) as captured:
         render_to_string("roster/student_base.html", {"student": fresh, "user": user}, request=request)
     return len(captured)

@@ -28,7 +28,7 @@ def test_sign_in_never_redirects_off_site(teacher, target):
 
 
 @pytest.mark.parametrize("target", EVIL)
-def test_family_language_switch_never_redirects_off_site(guardian, target):
+def test_family_language_switch_never_redirects_off_site(student, guardian, target):  # a parent of a child (issue 19.2)
     client = Client()
     client.force_login(guardian)
     response = client.post(reverse("accounts:language"), {"language": "es", "next": target})
