@@ -1,12 +1,14 @@
 """T1.1 route coverage and T1.2 the GET matrix, on the demo district."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from roster.models import Student
 
-from .matrix import ADMIN_NAMESPACE, MATRIX, PRINCIPALS, SEES, SUBJECTS, Route, StudentRoute
+from .matrix import ADMIN_NAMESPACE, MATRIX, PRINCIPALS, SEES, SIGNED_IN, SUBJECTS, Route, StudentRoute
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +124,40 @@ def test_admin_site_is_closed_to_everyone_but_the_district_admin(world, principa
 
 def test_admin_site_opens_for_the_district_admin(world):
     assert client_for(world, "admin").get(reverse("admin:index")).status_code == 200
+
+
+def _owner_requests(world):
+    """Each GET route of the matrix once, as a principal it is meant for (the first allowed, by name)."""
+    for name, entry in sorted(MATRIX.items()):
+        if isinstance(entry, StudentRoute):
+            if entry.method != "GET":
+                continue
+            for subject in SUBJECTS:
+                owners = sorted(p for p in entry.allowed_for(subject) if subject in SEES.get(p, set()))
+                if owners and (entry.subjects is None or subject in entry.subjects) and entry.ok == 200:
+                    student = world["students"][subject]
+                    kwargs = {"student_id": student.uuid, **(entry.extra_kwargs(world, student) if entry.extra_kwargs else {})}
+                    yield name, owners[0], reverse(name, kwargs=kwargs)
+                    break
+        else:
+            owners = sorted(p for p, status in entry.expect.items() if status == 200 and p != "anonymous")
+            if owners:
+                yield name, owners[0], reverse(name, kwargs=entry.kwargs(world) if entry.kwargs else None) + entry.query
+
+
+def test_p1_every_route_answers_its_owner_in_at_most_12_queries(world):
+    """P1 (issue 19: only the family pages asserted it): every GET route of the matrix, requested as a person
+    it is for, answers 200 in at most 12 database queries (the session and the user included)."""
+    clients = {p: client_for(world, p) for p in SIGNED_IN}
+    for client in clients.values():
+        client.get(reverse("accounts:home"))  # the first request of a session settles its one-off rows
+    counts, over = [], []
+    for name, principal, url in _owner_requests(world):
+        with CaptureQueriesContext(connection) as queries:
+            response = clients[principal].get(url)
+        counts.append((len(queries), name))
+        if response.status_code != 200 or len(queries) > 12:
+            over.append((name, principal, response.status_code, len(queries)))
+    print(f"P1: {len(counts)} routes as their owner, most queries {max(counts)}; over 12: {over}")
+    assert len(counts) >= 90  # every GET route that someone may open (93 at issue 19)
+    assert over == []
