@@ -156,9 +156,9 @@ class ReportRequestForm(BootstrapForm):
         last_day = monitoring.quarter_bounds(self.ended)[1]
         self.fields["kind"].choices = [
             (self.PERIOD, _("The report for %(period)s, which has ended: every result up to %(day)s")
-             % {"period": self.ended, "day": date_format(last_day, "DATE_FORMAT")}),
+             % {"period": monitoring.period_name(self.ended), "day": date_format(last_day, "DATE_FORMAT")}),
             (self.INTERIM, _("An interim report for %(period)s, which has not ended: results up to today, %(day)s")
-             % {"period": self.current, "day": date_format(today, "DATE_FORMAT")}),
+             % {"period": monitoring.period_name(self.current), "day": date_format(today, "DATE_FORMAT")}),
         ]
 
     def report_request(self) -> tuple[str, date | None]:

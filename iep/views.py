@@ -42,6 +42,7 @@ def _iep_page(request: HttpRequest, student: Student) -> HttpResponse:
         "inputs": selectors.inputs_about(student) if can_review else selectors.inputs_for_family(user, student),
         "reports": selectors.progress_reports_of(student),
         "current_period": monitoring.quarter_of(timezone.localdate()),
+        "current_period_name": monitoring.period_name(monitoring.quarter_of(timezone.localdate())),
         "report_form": forms.ReportRequestForm(today=timezone.localdate()) if can_review else None,
         "status_audience": selectors.status_audience(user),
     }

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -18,8 +19,6 @@ from notifications import outbox
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 
-from django.utils import timezone
-
 from . import drafts, selectors, start_page
 from .access import administers_district
 from .decorators import permission_required, student_view
@@ -27,7 +26,6 @@ from .forms import RosterUploadForm
 from .importers import service as import_service
 from .models import ImportRun, Student
 
-Role = User.Role
 PAGE_SIZE = 50
 
 
@@ -176,7 +174,9 @@ def invitation_preview(request: HttpRequest) -> HttpResponse:
     for person in people:  # one preview per language the recipients read
         if person.preferred_language not in previews:
             subject, body = invitations.render_invitation(user=person, link=PREVIEW_LINK)
-            previews[person.preferred_language] = {"language": person.get_preferred_language_display(), "lang": person.preferred_language,
+            # In a sentence, the language's name in the reader's language ("En inglés"), not its own ("En English").
+            language = translation.get_language_info(person.preferred_language)["name_translated"]
+            previews[person.preferred_language] = {"language": language, "lang": person.preferred_language,
                                                    "subject": subject, "body": body, "example": person}
     context = {"people": people, "previews": list(previews.values())}
     return render(request, "roster/invitation_preview.html", context)

@@ -101,7 +101,9 @@ def test_the_case_managers_form_makes_the_ended_periods_report_unless_interim_is
     client.force_login(case_manager)
     url = reverse("iep:report-generate", args=[student.uuid])
     page = client.get(reverse("iep:student-iep", args=[student.uuid])).content.decode()
-    assert "An interim report for 2026-Q4, which has not ended" in page_text(page)
+    text = page_text(page)
+    assert "An interim report for October to December 2026, which has not ended" in text
+    assert "See October to December 2026 so far as a page" in text and "2026-Q4" not in text  # periods as families say them
     response = client.post(url, {}, follow=True)  # no choice: nothing made
     assert "Choose which report to produce." in response.content.decode() and not ProgressReport.objects.exists()
     client.post(url, {"kind": "period", "period": "2026-Q4"})  # a typed-in period is ignored
