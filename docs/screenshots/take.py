@@ -7,20 +7,23 @@ from playwright.sync_api import sync_playwright
 
 BASE = os.environ.get("WAYPOINT_BASE_URL", "http://127.0.0.1:8000")
 OUT = Path(__file__).parent
+DESK, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+# (account, start page, file, link to follow or None, viewport): teachers and directors at a desk, students and
+# families on a phone, where they use Waypoint.
 SHOTS = [
-    ("teacher@demo.test", "/staff/", "teacher-home.png", None),
-    ("teacher@demo.test", "/staff/", "mastery-grid.png", "Mastery grid for Grade 5 Math"),
-    ("director@demo.test", "/", "director-queue.png", None),
-    ("parent@demo.test", "/", "family-child.png", "Maya"),
-    ("student@demo.test", "/", "student-path.png", "Learning path"),
+    ("teacher@demo.test", "/staff/", "teacher-home.png", None, DESK),
+    ("teacher@demo.test", "/staff/", "mastery-grid.png", "Mastery grid for Grade 5 Math", DESK),
+    ("director@demo.test", "/", "director-queue.png", None, DESK),
+    ("parent@demo.test", "/", "family-child.png", "Maya Rivera", PHONE),
+    ("student@demo.test", "/", "student-home.png", None, PHONE),
 ]
 
 
 def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
-        for email, start, name, link in SHOTS:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for email, start, name, link, viewport in SHOTS:
+            page = browser.new_page(viewport=viewport)
             page.goto(BASE + "/sign-in/")
             page.get_by_label("Email").fill(email)
             page.get_by_label("Password").fill("waypoint-demo")
