@@ -120,16 +120,20 @@ def test_journey_1_teacher_records_an_assessment_paths_open_and_she_posts_a_high
     page.get_by_label("Competency assessed").select_option(str(competency.pk))
     page.get_by_role("button", name="Choose").click()
     expect(page.get_by_role("heading", level=2, name=competency.short_code)).to_be_visible()
+    ticked = {}
     for student in assessed:
         page.get_by_label(f"Level for {student.display_name}").select_option("4" if student in reaching else "1")
         row = page.locator("tr", has=page.get_by_role("rowheader", name=student.display_name, exact=True))
+        row.locator("summary").click()  # the accommodations, ticked from the student's plan (issue 17.3)
         row.get_by_label("Read aloud").check()
+        ticked[student.pk] = sorted(row.locator("input[type=checkbox]:checked").evaluate_all("(boxes) => boxes.map(b => b.value)"))
     page.get_by_role("button", name="Save the results").click()
 
     expect(page.get_by_text("Saved 5 results. The grid shows the new mastery.")).to_be_visible()
     new_rows = Evidence.objects.filter(pk__gt=last_evidence)
-    assert sorted((e.student_id, e.competency_id, e.score, e.accommodations, e.recorded_by.email) for e in new_rows) == sorted(
-        (s.pk, competency.pk, Decimal(4 if s in reaching else 1), ["read_aloud"], "teacher@demo.test") for s in assessed)
+    assert sorted((e.student_id, e.competency_id, e.score, sorted(e.accommodations), e.recorded_by.email) for e in new_rows) == sorted(
+        (s.pk, competency.pk, Decimal(4 if s in reaching else 1), ticked[s.pk], "teacher@demo.test") for s in assessed)
+    assert all("read_aloud" in accommodations for accommodations in ticked.values())
     now_mastered = set(Mastery.objects.filter(competency=competency, student__in=assessed, is_mastered=True)
                        .values_list("student_id", flat=True))
     assert now_mastered == {s.pk for s in reaching}
@@ -321,13 +325,17 @@ def test_journey_6_quarterly_progress_reports_for_every_student_with_an_iep_and_
     page.get_by_role("link", name="IEP deadlines").click()
     today = timezone.localdate()
     period = monitoring.quarter_of(today)
-    label = f"{period}: Interim report, up to {date_format(today, 'DATE_FORMAT')}"
-    page.get_by_role("radio", name=re.compile(rf"^An interim report for {period}, which has not ended")).check()
-    button = page.get_by_role("button", name="Produce the reports")
+    label = f"{monitoring.period_name(period)}: Interim report, up to {date_format(today, 'DATE_FORMAT')}"
+    page.get_by_role("radio", name=re.compile(rf"^An interim report for {monitoring.period_name(period)}, which has not ended")).check()
+    page.get_by_role("button", name="Produce the reports").click()
+    # First who and what, and a question (issue 17.6): nothing is made by asking.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check before producing the reports")
+    assert not ProgressReport.objects.filter(period=period, interim_up_to=today).exists()
+    button = page.get_by_role("button", name=f"Yes, produce {len(with_iep)} reports")
     mail.outbox.clear()
     with page.expect_navigation(timeout=300_000):  # eager tasks: every PDF is rendered inside this request
         button.click(no_wait_after=True)
-    expect(page.get_by_text(f"Progress reports for {label} are being prepared.")).to_be_visible()
+    expect(page.get_by_text(f"{len(with_iep)} progress reports for {label} are being prepared.")).to_be_visible()
 
     reports = ProgressReport.objects.filter(period=period, interim_up_to=today, student__in=with_iep)
     assert sorted(r.student_id for r in reports) == sorted(s.pk for s in with_iep)
