@@ -68,11 +68,16 @@ def measure(value) -> str:
 WRITTEN_IN = {"en": gettext_lazy("(in English)"), "es": gettext_lazy("(in Spanish)")}
 
 
+def _reader() -> str:
+    """The page's language without its region ("es" for "es-mx")."""
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 def reader_version(obj, field: str) -> tuple[str, str]:
     """(text, language it is in) of `obj.<field>` for the reader: the Spanish version `<field>_es` (or any
     `<field>_<code>`) when a staff member wrote one, else the original, written in `obj.written_language` when
     the model has it, else the site's language (settings.LANGUAGE_CODE). The one selector of a reader's version."""
-    reader = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    reader = _reader()
     written = getattr(obj, "written_language", "") or settings.LANGUAGE_CODE
     if reader != written:
         version = getattr(obj, f"{field}_{reader}", "")
@@ -90,7 +95,7 @@ def staff_text(obj, field: str, breaks: bool = False, note: bool = True):
     if not text:
         return ""
     body = linebreaksbr(text, autoescape=True) if breaks else conditional_escape(text)
-    reader = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    reader = _reader()
     if language == reader:
         return body
     written_in = WRITTEN_IN.get(language) or get_language_info(language)["name_translated"]
@@ -105,7 +110,7 @@ def written_words(text):
     site's language (settings.LANGUAGE_CODE) when the page is in another, with no note (the page says what it is)."""
     if not text:
         return text
-    reader = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    reader = _reader()
     if reader == settings.LANGUAGE_CODE:
         return text
     return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
