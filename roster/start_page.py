@@ -46,4 +46,6 @@ def register(order: int) -> Callable[[Provider], Provider]:
 
 
 def needs_you(user: User, today: date) -> list[NeedsYou]:
+    """Called by the staff start page only, behind its permission (roster.staff_pages): who is staff is decided
+    there, by relationships, so providers do not ask again (and never by User.role)."""
     return [item for _order, provider in _providers for item in provider(user, today)]
