@@ -134,6 +134,18 @@ def test_invitation_list_query_count(client, admin, item_count, django_assert_nu
     assert len(response.context["page"].object_list) == item_count
 
 
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_invitation_preview_query_count(client, admin, item_count, django_assert_num_queries):
+    """P1 / T10: the check page before a mass invitation costs the same with 1 and 3 people to invite."""
+    waiting = User.objects.filter(email__startswith="family.", password__startswith="!").order_by("pk")
+    keep = list(waiting.values_list("pk", flat=True)[:item_count])
+    waiting.exclude(pk__in=keep).update(is_active=False)  # only `item_count` people are left to invite
+    client.force_login(admin)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("roster:invitation-preview"))
+    assert sorted(p.pk for p in response.context["people"]) == sorted(keep)
+
+
 def test_mass_invitation_shows_who_and_the_email_in_each_language_first(client, admin, django_capture_on_commit_callbacks):
     """Issue 17.6: the button leads to a list and a preview of the email per language; nothing is sent by looking."""
     ids = list(User.objects.filter(email__startswith="family.", password__startswith="!").order_by("pk").values_list("pk", flat=True)[:3])
