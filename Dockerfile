@@ -6,10 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_MEDIA_ROOT=/var/lib/waypoint/media
 
-# Pango and fonts for WeasyPrint (report PDFs).
+# Pango and fonts for WeasyPrint (report PDFs); xmlsec1 checks SAML 2.0 signatures (sso/saml.py).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core \
+        xmlsec1 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 999 waypoint \

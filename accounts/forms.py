@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from . import language as account_language
+from .signals import password_sign_in
 
 
 class SignInForm(AuthenticationForm):
@@ -22,6 +23,12 @@ class SignInForm(AuthenticationForm):
         "invalid_login": _("That email and password do not match an account. Check both and try again."),
         "inactive": _("That email and password do not match an account. Check both and try again."),
     }
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        for _receiver, refusal in password_sign_in.send(sender=self.__class__, user=user):
+            if refusal:
+                raise forms.ValidationError(refusal, code="password_off")
 
     def clean_username(self) -> str:
         # Emails are stored in lower case; people type them any way.

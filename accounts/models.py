@@ -141,6 +141,8 @@ class SecurityEvent(models.Model):
         TWO_FACTOR_ON = "two_factor_on", _("Two-step sign-in was turned on")
         AUTHENTICATOR_REPLACED = "authenticator_replaced", _("The authenticator app was replaced")
         WRONG_CODES = "wrong_codes", _("Too many wrong codes after a correct password")
+        SSO_LINKED = "sso_linked", _("A Google, Microsoft or school sign-in account was linked")
+        SSO_UNLINKED = "sso_unlinked", _("A Google, Microsoft or school sign-in account was unlinked")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

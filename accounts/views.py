@@ -61,7 +61,24 @@ class SignInView(auth_views.LoginView):
 
 
 sign_in = SignInView.as_view()
-sign_out = auth_views.LogoutView.as_view()
+
+# Set at a single sign-on by the app that did it: {"name": the provider's name, "url": its own sign-out}.
+SIGN_OUT_ELSEWHERE = "sign_out_elsewhere"
+
+
+class SignOutView(auth_views.LogoutView):
+    """Ends Waypoint's session. After a single sign-on, also offers the provider's own sign-out: a shared
+    school computer stays signed in to Google or Microsoft otherwise."""
+
+    def post(self, request, *args, **kwargs):
+        elsewhere = request.session.get(SIGN_OUT_ELSEWHERE)
+        response = super().post(request, *args, **kwargs)
+        if elsewhere:
+            return render(request, "accounts/signed_out.html", {"elsewhere": elsewhere})
+        return response
+
+
+sign_out = SignOutView.as_view()
 password_change = auth_views.PasswordChangeView.as_view(
     template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password-change-done")
 )

@@ -14,7 +14,7 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def _event(*, request: HttpRequest, permission: str, allowed: bool, **fields) -> AccessEvent:
     action = AccessEvent.Action.CHANGE if request.method in WRITE_METHODS else AccessEvent.Action.VIEW
-    if permission.endswith(".export"):
+    if permission.rpartition(".")[2].startswith("export"):  # credentials.export, credentials.export_own, ...
         action = AccessEvent.Action.EXPORT
     match = getattr(request, "resolver_match", None)
     return AccessEvent(

@@ -1,6 +1,7 @@
 """Page benchmark (issue #10, quality.md P1-P3): median and p95 server time, queries and SQL time per page.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/waypoint_bench python -m bench.pages [--requests 50] [--warmup 5]
+        [--only MTSS --only "support plan"]
 
 Each page is requested in-process through django.test.Client (the whole middleware stack, the access door
 and its audit row included) by the person it belongs to. The floor is a signed-in page rendering the base
@@ -95,7 +96,7 @@ def measure(client, name: str, role: str, url: str, *, requests: int, warmup: in
                   is_grid=is_grid)
 
 
-def run(*, requests: int, warmup: int) -> dict:
+def run(*, requests: int, warmup: int, only: list[str] | None = None) -> dict:
     from django.test import Client
     from django.test.utils import override_settings
     from django.urls import reverse
@@ -104,14 +105,15 @@ def run(*, requests: int, warmup: int) -> dict:
     from .machine import describe
 
     c = subjects.cast()
+    chosen = [page for page in subjects.pages(c) if not only or any(word.lower() in page.name.lower() for word in only)]
     clients = {}
-    for role in ("teacher", "case_manager", "director", "guardian", "student"):
+    for role in dict.fromkeys(["teacher", *(page.role for page in chosen)]):
         clients[role] = Client()
         clients[role].force_login(c.user(role))
     with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
         floor = measure(clients["teacher"], "floor", "teacher", reverse("bench-floor"), requests=requests, warmup=warmup)
         results = [floor]
-        for page in subjects.pages(c):
+        for page in chosen:
             result = measure(clients[page.role], page.name, page.role, page.url, requests=requests, warmup=warmup, is_grid=page.is_grid)
             result.ratio = round(result.median_ms / floor.median_ms, 1)
             results.append(result)
@@ -140,10 +142,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--allow-sqlite", action="store_true")
+    parser.add_argument("--only", action="append", metavar="WORDS",
+                        help="Measure only the pages whose name contains WORDS (repeatable; the floor is always measured)")
     args = parser.parse_args()
     _django.setup()
     _django.require_postgres()
-    report = run(requests=max(1, args.requests), warmup=max(0, args.warmup))
+    report = run(requests=max(1, args.requests), warmup=max(0, args.warmup), only=args.only)
     print(table(report))
     print(f"written to {save(report, 'pages')}")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from accounts.models import User
+from mtss.models import SupportPlan
 from roster.models import Caseload, District, Guardianship, Section, Student
 
 from .seed.people import DISTRICT_SOURCED_ID
@@ -15,7 +16,7 @@ from .seed.people import DISTRICT_SOURCED_ID
 @dataclass(frozen=True)
 class Page:
     name: str
-    role: str  # teacher, case_manager, director, guardian, student
+    role: str  # teacher, case_manager, director, guardian, student, principal, interventionist
     url: str
     is_grid: bool = False
 
@@ -29,6 +30,12 @@ class Cast:
     student_user: User
     student: Student
     section: Section
+    principal: User | None = None  # the leader of the class's school, on its problem-solving team (MTSS)
+    plan: SupportPlan | None = None  # an active tier 3 support plan at that school, with its interventionist
+
+    @property
+    def interventionist(self) -> User | None:
+        return self.plan.interventionist if self.plan else None
 
     def user(self, role: str) -> User:
         return getattr(self, "student_user" if role == "student" else role)
@@ -52,12 +59,16 @@ def cast(*, offset: int = 0) -> Cast:
     if student is None:  # a tiny district: any student of the class
         student = Student.objects.filter(enrollments__section=section).select_related("user").order_by("pk").first()
     manager = Caseload.objects.filter(student=student, role=Caseload.Role.CASE_MANAGER).select_related("staff").first()
+    principal = (User.objects.filter(role=User.Role.SCHOOL_LEADER, mtss_team_seats__school_id=section.school_id)
+                 .order_by("pk").first())
+    plan = (SupportPlan.objects.filter(student__school_id=section.school_id, tier=3, is_active=True)
+            .select_related("student", "interventionist").order_by("pk").first())
     return Cast(
         teacher=section.teachers.order_by("pk").first(),
         case_manager=manager.staff if manager else User.objects.get(email="director@bench.test"),
         director=User.objects.get(email="director@bench.test"),
         guardian=Guardianship.objects.filter(student=student).select_related("guardian").order_by("pk").first().guardian,
-        student_user=student.user, student=student, section=section,
+        student_user=student.user, student=student, section=section, principal=principal, plan=plan,
     )
 
 
@@ -81,5 +92,19 @@ def pages(c: Cast) -> list[Page]:
         Page("director queue, unfiltered", "director", reverse("iep:queue")),
         Page("IEP goal chart", "case_manager", reverse("iep:student-iep", args=[s])),
         Page("deadlines dashboard", "director", reverse("iep:deadlines")),
-        Page("student record (student)", "student", reverse("roster:student-detail", args=[s])),
+        Page("student home (student)", "student", reverse("me:home", args=[s])),
+        *mtss_pages(c),
     ]
+
+
+def mtss_pages(c: Cast) -> list[Page]:
+    """The MTSS school view for the principal on the school's team, and a tier 3 support plan and its student's MTSS
+    page for the plan's interventionist (none in a district too small to have a tier 3 plan)."""
+    found = []
+    if c.principal is not None:
+        found.append(Page("MTSS school view", "principal", reverse("mtss:overview")))
+    if c.plan is not None:
+        student = c.plan.student.uuid
+        found += [Page("support plan, tier 3", "interventionist", reverse("mtss:plan", args=[student, c.plan.pk])),
+                  Page("student MTSS page (tier 3)", "interventionist", reverse("mtss:student", args=[student]))]
+    return found

@@ -72,10 +72,13 @@ INSTALLED_APPS = [
     "profiles",
     "competencies",
     "iep",
+    "mtss",  # tiered supports: screening, tiers, support plans; reads iep's progress-monitoring engine
     "family_portal",
     "student_home",  # the student's own home: reads paths, profiles, competencies, iep
     "paths",
     "bench",
+    "sso",  # single sign-on and family sign-in links: reads accounts and roster
+    "credentials",  # Open Badges 3.0: reads competencies' stored mastery, roster's districts
     "privacy",  # reads every app above: the privacy registry, exports and purges
 ]
 
@@ -137,6 +140,12 @@ DATABASES = {
 # the client). Waypoint keeps no other session state in the connection (SET LOCAL only, no advisory locks).
 if os.environ.get("DATABASE_POOLER") == "transaction":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# No JIT compilation: Waypoint's queries are short, but PostgreSQL cannot estimate the access door's list form, and
+# at 10,000 students it JIT-compiled it for 1.1-3.2 s of a page that runs in 0.1 s (bench/README.md, MTSS). Sent
+# as a startup option on direct connections; PgBouncer ignores it (tests/infra), so a pooled deployment sets it on
+# the database instead (docs/deploy.md).
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache when REDIS_URL is set ----------------------------
@@ -189,6 +198,7 @@ CELERY_REDIS_SOCKET_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "family_portal: weekly digest": {"task": "family_portal.send_weekly_digests", "schedule": crontab(minute=0, hour=7, day_of_week=1)},
     "family_portal: resend pending highlight emails": {"task": "family_portal.sweep_outbox", "schedule": 300.0},
+    "mtss: resend pending family emails": {"task": "mtss.sweep_outbox", "schedule": 300.0},
 }
 
 # --- Accounts ----------------------------------------------------------------
@@ -322,6 +332,8 @@ LOGGING = {
         # PDF rendering logs every stylesheet step at INFO: noise, not information.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},  # pysaml2's schemas (SAML sign-in) say "already loaded" at every start
+        "saml2": {"level": "WARNING"},
     },
 }
 
@@ -329,3 +341,13 @@ LOGGING = {
 WAYPOINT_DEMO_PASSWORD = "waypoint-demo"  # nosec B105 (the demo accounts' published password)
 # Where links in emails point (invitations).
 WAYPOINT_BASE_URL = os.environ.get("WAYPOINT_BASE_URL", "http://127.0.0.1:8000")
+
+
+# --- Credentials (Open Badges 3.0, credentials/) -------------------------------
+# The address a verifier reaches: issuer ids, key ids and status lists are URLs under it, so it is written into
+# every credential and must not change once credentials are issued.
+WAYPOINT_PUBLIC_URL = os.environ.get("WAYPOINT_PUBLIC_URL", "http://localhost:8000" if DEBUG else "").rstrip("/")
+# Private signing keys: one PEM file per key in this folder (mode 0600), or WAYPOINT_CREDENTIAL_KEY_<NAME> in the
+# environment. Never in the database. Only the embedded development setup creates missing keys by itself.
+CREDENTIALS_KEY_DIR = Path(os.environ.get("CREDENTIALS_KEY_DIR", BASE_DIR / "var" / "credential-keys"))
+CREDENTIALS_DEV_KEYS = env_bool("CREDENTIALS_DEV_KEYS", DEBUG)

@@ -10,9 +10,12 @@ urlpatterns = [
     path("", include("competencies.urls")),
     path("", include("profiles.urls")),
     path("", include("iep.urls")),
+    path("", include("mtss.urls")),
     path("", include("family_portal.urls")),
     path("", include("student_home.urls")),
     path("", include("paths.urls")),
     path("", include("privacy.urls")),
+    path("", include("sso.urls")),
+    path("", include("credentials.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -79,6 +79,16 @@ class FamilyInputForm(PortalForm):
         return upload
 
 
+class SupportInputForm(FamilyInputForm):
+    """A message to the support team of a tier 2 or 3 plan (MTSS): the same as to an IEP team, without "Priority for
+    the next IEP", and without a file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in IEPInput.Kind.choices if c[0] != IEPInput.Kind.PRIORITY]
+        del self.fields["attachment"]  # the support team reads messages on the MTSS page, which serves no files
+
+
 class PreferencesForm(PortalForm):
     frequency = forms.ChoiceField(label=_("How would you like to hear from school?"),
                                   choices=NotificationPreference.Frequency.choices, widget=forms.RadioSelect,

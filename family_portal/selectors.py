@@ -170,12 +170,11 @@ class GoalsPage:
 
 
 def goals_page(student: Student) -> GoalsPage:
-    """Profile goals, IEP goals with their points (joined to the plan), the progress reports: five queries
-    (six for a current plan with no goal yet); the statements of disagreement add one when the page renders.
-    A profile goal an IEP goal carries on is shown once, as that IEP goal (one current target per goal)."""
+    """Profile goals, IEP goals with their points (joined to the plan), the progress reports: four queries
+    (five for a current plan with no goal yet); the statements of disagreement add one when the page renders.
+    A profile goal an IEP goal carries on is shown once, as that IEP goal (iep.selectors.profile_goals_shown)."""
     plan, goals = iep_selectors.current_goals(student) if student.plan == Student.Plan.IEP else (None, [])
-    served = iep_selectors.served_profile_goal_ids(goals)
-    return GoalsPage(goals=[g for g in profile_selectors.goals_for(student) if g.pk not in served],
+    return GoalsPage(goals=list(iep_selectors.profile_goals_shown(student, profile_selectors.profile_goals(student))),
                      iep_goals=[iep_selectors.goal_progress(goal) for goal in goals],
                      has_iep_plan=plan is not None,
                      reports=list(reports_for(student)) if plan is not None else [])

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from iep import services as iep_services
-from iep.models import ReviewSettings
+from iep.models import IEPInput, ReviewSettings
 from iep.selectors import DEFAULT_RESPONSE_TARGET
 from iep.status import Audience
+from mtss import selectors as mtss_selectors
 from roster.decorators import permission_required, student_view
 from roster.models import Student
 
@@ -96,6 +97,16 @@ def child_goals(request: HttpRequest, student: Student) -> HttpResponse:
 
 
 @student_view("family_portal.view_child")
+def child_supports(request: HttpRequest, student: Student) -> HttpResponse:
+    """Extra help at school (MTSS, issue 20.6): the child's tier 2 and 3 support plans and how they are going, in
+    plain words, with the chart and its table (the same progress and status as the staff see, worded for families)."""
+    context = _child_context(request, student, plans=mtss_selectors.family_plans(student),
+                             status_audience=Audience.FAMILY.value,
+                             can_send_support_input=request.user.has_perm("family_portal.send_support_input", student))
+    return render(request, "mtss/family_supports.html", context)
+
+
+@student_view("family_portal.view_child")
 def child_about(request: HttpRequest, student: Student) -> HttpResponse:
     context = _child_context(request, student, page=selectors.about_page(student))
     return render(request, "family_portal/child_about.html", context)
@@ -154,6 +165,21 @@ def input_new(request: HttpRequest, student: Student) -> HttpResponse:
     return render(request, "family_portal/input_new.html", _child_context(request, student, form=form))
 
 
+@student_view("family_portal.send_support_input")
+def support_input_new(request: HttpRequest, student: Student) -> HttpResponse:
+    """A message to the support team of the child's tier 2 or 3 plan (MTSS, issue 20.6): the same input, its life and
+    its answer as for an IEP team; the team reads and answers it on the student's tiered-supports page."""
+    form = forms.SupportInputForm(request.POST or None, request.FILES or None, initial={"idempotency_key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        iep_services.submit_input(student=student, submitted_by=request.user, kind=data["kind"], text=data["text"],
+                                  idempotency_key=data["idempotency_key"], team=IEPInput.Team.SUPPORT)
+        messages.success(request, _("Sent. The support team has your message; their answer will appear on this page."))
+        return redirect("family_portal:input-list", student_id=student.uuid)
+    return render(request, "family_portal/support_input_new.html", _child_context(request, student, form=form),
+                  status=400 if request.method == "POST" else 200)
+
+
 @student_view("family_portal.send_input")
 def input_sent(request: HttpRequest, student: Student, input_id: int) -> HttpResponse:
     item = selectors.family_inputs(request.user, student).filter(pk=input_id).first()
@@ -167,7 +193,8 @@ def input_sent(request: HttpRequest, student: Student, input_id: int) -> HttpRes
 @student_view("family_portal.view_child")
 def input_list(request: HttpRequest, student: Student) -> HttpResponse:
     context = _child_context(request, student, inputs=selectors.family_inputs(request.user, student),
-                             can_send_input=request.user.has_perm("family_portal.send_input", student))
+                             can_send_input=request.user.has_perm("family_portal.send_input", student),
+                             can_send_support_input=request.user.has_perm("family_portal.send_support_input", student))
     return render(request, "family_portal/input_list.html", context)
 
 

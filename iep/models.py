@@ -267,9 +267,16 @@ class IEPInput(models.Model):
         FAMILY = "family", _("Family")
         STAFF = "staff", _("Staff")
 
+    class Team(models.TextChoices):
+        # Which team it is for: the IEP team, or the school team of a tier 2 or 3 support plan (MTSS, issue 20.6),
+        # which reads and answers it on the student's tiered-supports page; one inbox, one life, one answer.
+        IEP = "iep", _("IEP team")
+        SUPPORT = "support", _("Support team (extra help)")
+
     student = models.ForeignKey("roster.Student", on_delete=models.CASCADE, related_name="iep_inputs")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iep_inputs_sent")
     sender = models.CharField(max_length=10, choices=Sender.choices)
+    team = models.CharField(_("team"), max_length=8, choices=Team.choices, default=Team.IEP)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("message"))
     attachment = models.FileField(upload_to="iep/inputs/%Y/%m/", blank=True)

@@ -21,7 +21,7 @@ from competencies.selectors import student_competencies
 from profiles.models import ProfileGoal
 from profiles.selectors import goals_for
 
-from . import monitoring
+from . import deadline_sources, monitoring
 from .models import (Goal, IEPInput, IEPPlan, InputEvent, ProgressPoint, ProgressReport, ResultCorrection, ReviewSettings,
                      TeamMember)
 from .status import Audience, GoalStatus, goal_status
@@ -67,13 +67,16 @@ class GoalProgress:
 
 
 def status_of(goal: Goal, points: list[ProgressPoint]) -> GoalStatus:
-    """The goal's status from these points: every page, PDF, email and digest reads it through here."""
+    """The goal's status from these points: every page, PDF, email and digest reads it through here. `goal` is
+    anything measured like an IEP goal (baseline, baseline_date, target, target_date): an MTSS support plan is
+    judged by this same rule (mtss.selectors.plan_progress; tests/mtss/test_tiers_and_plans.py)."""
     return goal_status(baseline=goal.baseline, baseline_date=goal.baseline_date, target=goal.target,
                        target_date=goal.target_date, results=[(p.measured_on, p.value) for p in points])
 
 
 def goal_progress(goal: Goal, points: list[ProgressPoint] | None = None) -> GoalProgress:
-    """Chart geometry and the status of one goal, from points already loaded."""
+    """Chart geometry and the status of one goal (or of an MTSS support plan, measured the same way), from points
+    already loaded."""
     points = list(goal.points.all()) if points is None else points
     start = goal.baseline_date
     xy = [((p.measured_on - start).days, float(p.value)) for p in points]
@@ -91,11 +94,13 @@ def goal_progress(goal: Goal, points: list[ProgressPoint] | None = None) -> Goal
     )
 
 
-def status_audience(user: User) -> str:
-    """Whose words a page uses for goal status: the student's own, a family's, or the staff's."""
-    if user.role == User.Role.STUDENT:
+def status_audience(user: User, student: Student) -> str:
+    """Whose words a page about `student` uses for goal status: her own, her family's, or the staff's, by the
+    person's relationship with her (roster.access, read once per request by the door), never by User.role."""
+    held = access.relationships(user, student)
+    if "self" in held:
         return Audience.STUDENT.value
-    if user.role == User.Role.GUARDIAN:
+    if "guardian" in held:
         return Audience.FAMILY.value
     return Audience.STAFF.value
 
@@ -144,13 +149,14 @@ def goals_needing_a_look(student: Student) -> list[FlaggedGoal]:
     return [f for f in found if f.status.needs_a_look]
 
 
-def served_profile_goal_ids(goals: list[Goal]) -> set[int]:
-    """The learner-profile goals these IEP goals serve (one query). A family or the student sees one current target
-    per goal (issue 17.2): where an IEP goal carries a profile goal on, its measured target is the current one, and
-    the profile goal is not listed again beside it with its own older target."""
-    if not goals:
-        return set()
-    return set(Goal.profile_goals.through.objects.filter(goal__in=goals).values_list("profilegoal_id", flat=True))
+def profile_goals_shown(student: Student, goals: QuerySet) -> QuerySet:
+    """One current target per goal (issue 17.2), for the family and the student alike: where a goal of the current
+    IEP carries a learner-profile goal on, its measured target is the current one, and the profile goal is not
+    listed again beside it with its own older target. `goals` is the student's profile goals, filtered as the page
+    needs; no query of its own."""
+    if student.plan != Student.Plan.IEP:
+        return goals
+    return goals.exclude(iep_goals__plan__is_current=True)
 
 
 def current_goals(student: Student) -> tuple[IEPPlan | None, list[Goal]]:
@@ -366,12 +372,13 @@ def inputs_for_family(user: User, student: Student) -> QuerySet[IEPInput]:
 
 def inputs_about(student: Student) -> QuerySet[IEPInput]:
     """Every input about one student, for the team (the door has checked iep.review_queue)."""
-    return IEPInput.objects.filter(student=student).select_related("submitted_by", "assigned_to").order_by("-created_at", "-pk")
+    return IEPInput.objects.filter(student=student, team=IEPInput.Team.IEP).select_related(
+        "submitted_by", "assigned_to").order_by("-created_at", "-pk")
 
 
 def input_with_history(student: Student, input_id: int) -> IEPInput | None:
     return (
-        IEPInput.objects.filter(student=student, pk=input_id)
+        IEPInput.objects.filter(student=student, pk=input_id, team=IEPInput.Team.IEP)
         .select_related("submitted_by", "assigned_to", "answered_by")
         .prefetch_related(Prefetch("events", queryset=InputEvent.objects.select_related("actor", "assigned_to")))
         .first()
@@ -421,7 +428,7 @@ def review_queue(user: User, filters: QueueFilters, *, cutoff) -> QuerySet[IEPIn
     """The queue of inputs `user` reviews (and of those given to them to own), filtered, oldest first, with the student and school joined in (one
     query per page whatever its length). The case manager's name is read for the page's rows only
     (`with_case_managers`), never for every input before the LIMIT (P2)."""
-    inputs = IEPInput.objects.filter(Q(student__in=reviewable_students(user)) | Q(assigned_to=user)).select_related(
+    inputs = IEPInput.objects.filter(Q(student__in=reviewable_students(user)) | Q(assigned_to=user), team=IEPInput.Team.IEP).select_related(
         "student__school", "assigned_to", "submitted_by")
     if filters.school:
         inputs = inputs.filter(student__school_id=filters.school)
@@ -489,6 +496,7 @@ def case_managers_for(user: User) -> QuerySet[User]:
 
 
 OVERDUE_SHOWN = 25
+QUEUE_DEADLINE_DAYS = 60  # the queue counts the deadlines due this soon (the dashboard's widest window)
 DUE_SHOWN = 50  # reviews and re-evaluations listed for the whole district; one school's are listed in full
 
 
@@ -504,6 +512,7 @@ class Deadlines:
     reevaluations_count: int = 0
     late_without_case_manager: list[IEPPlan] = field(default_factory=list)  # the first DUE_SHOWN, by date
     late_without_case_manager_count: int = 0
+    others: list[deadline_sources.DeadlineGroup] = field(default_factory=list)  # kept by higher apps (referrals)
 
     @property
     def total_reviews(self) -> int:
@@ -516,7 +525,8 @@ class Deadlines:
 
 def deadlines(user: User, *, today: date, horizon_days: int, cutoff, school_id: int | None = None) -> Deadlines:
     """Annual reviews and re-evaluations due within `horizon_days` (or already late), and open inputs past the
-    response target, for the students `user` reviews; with counts per school. At district scale hundreds are
+    response target, for the students `user` reviews; with counts per school; and the deadlines higher apps keep
+    (iep.deadline_sources: an evaluation a referral started), each scoped by its source to whom `user` may see. At district scale hundreds are
     due, so without `school_id` only the soonest DUE_SHOWN of each are listed and each school's count leads to
     its full list. Inputs past the target are counted per school and only the oldest are listed: there are
     thousands, and the queue, filtered by school and age, is where they are acted on (P2, P6)."""
@@ -536,7 +546,8 @@ def deadlines(user: User, *, today: date, horizon_days: int, cutoff, school_id: 
         plan.due = plan.annual_review_due
     for plan in reevaluations:
         plan.due = plan.reevaluation_due
-    overdue = IEPInput.objects.filter(student__in=students, status__in=IEPInput.OPEN_STATUSES, created_at__lt=cutoff)
+    overdue = IEPInput.objects.filter(student__in=students, team=IEPInput.Team.IEP, status__in=IEPInput.OPEN_STATUSES,
+                                      created_at__lt=cutoff)
     oldest = list(overdue.select_related("student__school", "assigned_to").order_by("created_at", "pk")[:OVERDUE_SHOWN])
     overdue_by_school = dict(overdue.order_by().values_list("student__school_id").annotate(n=Count("pk")))
     per_school = (
@@ -551,6 +562,8 @@ def deadlines(user: User, *, today: date, horizon_days: int, cutoff, school_id: 
         .values("pk", "name", "reviews", "reevaluations")
     )
     rows = [{**row, "overdue_inputs": overdue_by_school.get(row["pk"], 0)} for row in per_school]
+    others = deadline_sources.collect(user, today=today, until=until, school_id=school_id,
+                                      shown=None if school_id is not None else DUE_SHOWN)
     chosen = [row for row in rows if row["pk"] == school_id]
     counted = chosen if school_id is not None else rows
     return Deadlines(reviews=reviews, reevaluations=reevaluations, overdue_inputs=oldest,
@@ -558,7 +571,8 @@ def deadlines(user: User, *, today: date, horizon_days: int, cutoff, school_id: 
                      reviews_count=sum(row["reviews"] for row in counted),
                      reevaluations_count=sum(row["reevaluations"] for row in counted),
                      late_without_case_manager=late_unmanaged,
-                     late_without_case_manager_count=late_unmanaged[0].total if late_unmanaged else 0)
+                     late_without_case_manager_count=late_unmanaged[0].total if late_unmanaged else 0,
+                     others=others)
 
 
 # --- Reports ---------------------------------------------------------------------------

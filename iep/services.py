@@ -72,13 +72,15 @@ def _after_commit(task_name: str, **kwargs) -> None:
 
 
 def submit_input(*, student: Student, submitted_by: User, kind: str, text: str, attachment=None,
-                 idempotency_key: uuid.UUID | None = None) -> IEPInput:
+                 idempotency_key: uuid.UUID | None = None, team: str = IEPInput.Team.IEP) -> IEPInput:
     """Save an input from a family (the family portal calls this) or a staff member.
 
     - the caller has checked iep.submit_input for `student` (the access door)
     - the attachment, if any, is checked by content (PDF, PNG, JPEG, <= 5 MB); ValidationError otherwise
     - the same idempotency_key twice returns the first row (T7.2)
     - one transaction: the input and its "received" event; the team is told after commit
+    - `team`: the IEP team, or the support team of a tier 2 or 3 plan (MTSS; the caller checked
+      family_portal.send_support_input): the same row and life, read and answered on the MTSS page
     """
     if idempotency_key is not None:
         existing = IEPInput.objects.filter(idempotency_key=idempotency_key, submitted_by=submitted_by).first()
@@ -88,7 +90,7 @@ def submit_input(*, student: Student, submitted_by: User, kind: str, text: str, 
     sender = IEPInput.Sender.FAMILY if access.is_guardian_of.test(submitted_by, student) else IEPInput.Sender.STAFF
     try:
         with transaction.atomic():
-            item = IEPInput(student=student, submitted_by=submitted_by, sender=sender, kind=kind, text=text,
+            item = IEPInput(student=student, submitted_by=submitted_by, sender=sender, kind=kind, text=text, team=team,
                             idempotency_key=idempotency_key or uuid.uuid4(), attachment_type=content_type)
             if attachment:
                 item.attachment_name = attachment.name[:200]
@@ -496,17 +498,26 @@ def _input_reviewers(student: Student) -> list[Reader]:
 
 
 def notify_new_input(*, input_id: int) -> bool:
-    """Tell the student's case manager (or, without one, the district's director) that an input arrived."""
+    """Tell the student's case manager (or, without one, the district's director) that an input arrived; an input
+    to a support team, the people who answer it (roster.access.support_team: the school's problem-solving team and
+    the interventionist)."""
     item = IEPInput.objects.select_related("student__school").get(pk=input_id)
-    return _send(IEPInput.objects.filter(pk=input_id), "notified_at", subject=gettext_lazy("New input for an IEP team"),
-                 template="iep/emails/new_input.txt", context={"input": item}, to=_input_reviewers(item.student))
+    if item.team == IEPInput.Team.SUPPORT:
+        subject = gettext_lazy("New message for a support team (extra help)")
+        readers = list(access.support_team(item.student).values_list("email", "preferred_language"))
+    else:
+        subject, readers = gettext_lazy("New input for an IEP team"), _input_reviewers(item.student)
+    return _send(IEPInput.objects.filter(pk=input_id), "notified_at", subject=subject,
+                 template="iep/emails/new_input.txt", context={"input": item}, to=readers)
 
 
 def notify_answer(*, input_id: int) -> bool:
     """Write the team's answer to the person who sent the input."""
     item = IEPInput.objects.select_related("student", "submitted_by", "answered_by").get(pk=input_id)
     sender = item.submitted_by
-    return _send(IEPInput.objects.filter(pk=input_id), "answer_notified_at", subject=gettext_lazy("The IEP team answered you"),
+    subject = (gettext_lazy("The support team answered you") if item.team == IEPInput.Team.SUPPORT
+               else gettext_lazy("The IEP team answered you"))
+    return _send(IEPInput.objects.filter(pk=input_id), "answer_notified_at", subject=subject,
                  template="iep/emails/answer.txt", context={"input": item}, to=[(sender.email, sender.preferred_language)])
 
 

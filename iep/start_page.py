@@ -3,7 +3,7 @@ annual reviews and re-evaluations due soon, for the students on their caseload."
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Window
+from django.db.models import Count, Exists, Prefetch, Window
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -44,8 +44,11 @@ def iep_needs(user: User, today: date) -> list[NeedsYou]:
             url=reverse("iep:student-iep", args=[flagged[0].plan.student.uuid]), link_text=_("Open the first one"),
             entries=[Entry(g.plan.student.display_name, g.get_area_display(),
                            reverse("iep:goal-detail", args=[g.plan.student.uuid, g.pk])) for g in flagged[:SHOWN]]))
-    # The first few and, on each row, how many there are in all (a window count): one query.
-    waiting = list(IEPInput.objects.filter(student__in=reviewable_students(user).filter(pk__in=visible_students(user)),
+    # The first few and, on each row, how many there are in all (a window count): one query. The uncorrelated EXISTS
+    # is answered once, first: for a teacher who reviews no one, PostgreSQL stops there instead of walking every open
+    # input of the district in date order (27 ms at district scale: bench/README.md).
+    reviewed = reviewable_students(user).filter(pk__in=visible_students(user))
+    waiting = list(IEPInput.objects.filter(Exists(reviewed), student__in=reviewed, team=IEPInput.Team.IEP,
                                            status__in=IEPInput.OPEN_STATUSES)
                    .annotate(total=Window(Count("pk"))).select_related("student").order_by("created_at", "pk")[:SHOWN])
     waiting_count = waiting[0].total if waiting else 0

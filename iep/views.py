@@ -1,6 +1,6 @@
 import re
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +21,7 @@ from roster.decorators import permission_required, student_view
 from competencies.models import Evidence
 from roster.models import Student
 
-from . import forms, monitoring, selectors, services, tasks
+from . import deadline_sources, forms, monitoring, selectors, services, tasks
 from .models import Goal, IEPInput, ProgressPoint, ProgressReport
 
 PAGE_SIZE = 25
@@ -44,7 +44,7 @@ def _iep_page(request: HttpRequest, student: Student) -> HttpResponse:
         "current_period": monitoring.quarter_of(timezone.localdate()),
         "current_period_name": monitoring.period_name(monitoring.quarter_of(timezone.localdate())),
         "report_form": forms.ReportRequestForm(today=timezone.localdate()) if can_review else None,
-        "status_audience": selectors.status_audience(user),
+        "status_audience": selectors.status_audience(user, student),
     }
     return render(request, "iep/student_iep.html", context)
 
@@ -120,7 +120,7 @@ def _goal_page(request: HttpRequest, student: Student, goal: Goal, bound: forms.
     can_record = user.has_perm("iep.record_progress", student)
     # Changing the goal (and its history) is reached from the IEP page; this page stays within P1's 12 queries.
     context = {"student": student, "goal": goal, "progress": selectors.goal_progress(goal), "can_record": can_record,
-               "status_audience": selectors.status_audience(user)}
+               "status_audience": selectors.status_audience(user, student)}
     if user.has_perm("iep.view_result_history", student):
         context.update(_result_history(user, student, goal))
     if can_record:
@@ -380,12 +380,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.review_queue(user, filters, cutoff=cutoff), PAGE_SIZE).get_page(request.GET.get("page"))
     is_director = holds_permission(user, "iep.direct")
     page.object_list = selectors.with_case_managers(page.object_list, owners=is_director)
+    sees_deadlines = holds_permission(user, "iep.review_inputs")
+    today = timezone.localdate()
+    # The deadlines higher apps keep (an evaluation a referral started), counted where the queue's reader looks.
+    other_deadlines = deadline_sources.collect(user, today=today, until=today + timedelta(days=selectors.QUEUE_DEADLINE_DAYS),
+                                               shown=0) if sees_deadlines else []
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page, "filter_form": filter_form, "cutoff": cutoff, "target_days": target_days,
         "querystring_base": query.urlencode() + "&" if query else "", "is_director": is_director,
-        "owner_only": not holds_permission(user, "iep.review_inputs"), "sees_deadlines": holds_permission(user, "iep.review_inputs"),
+        "owner_only": not holds_permission(user, "iep.review_inputs"), "sees_deadlines": sees_deadlines,
+        "other_deadlines": [group for group in other_deadlines if group.count], "deadline_days": selectors.QUEUE_DEADLINE_DAYS,
         "bulk_owners": selectors.bulk_owners(page.object_list) if is_director else [],
         "without_case_manager": selectors.without_case_manager(user) if is_director else None,
     }

@@ -68,6 +68,7 @@ KINDS = {
     "family_portal.highlightnotice.sent_at": _("A new highlight (to the family)"),
     "family_portal.highlightreply.author_told_at": _("A family replied to a highlight (to the teacher)"),
     "family_portal.weeklydigest.sent_at": _("The weekly digest (to the family)"),
+    "mtss.familynotice.sent_at": _("A support plan started or changed (MTSS, to the family)"),
     "accounts.lockout.notified_at": _("Signing in was paused (to the account owner)"),
     "accounts.securityevent.notified_at": _("A change to how someone signs in (to the account owner)"),
     "accounts.invitation.sent_at": _("An invitation to Waypoint"),

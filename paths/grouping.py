@@ -42,11 +42,12 @@ def suggest_groups(
         if len(members) < min_size:
             continue
         placed.update(members)
-        groups.extend(Group(competency, tuple(chunk)) for chunk in _split(members, max_size))
+        groups.extend(Group(competency, tuple(chunk)) for chunk in split_evenly(members, max_size))
     return groups
 
 
-def _split(members: list, max_size: int) -> list[list]:
+def split_evenly(members: list, max_size: int) -> list[list]:
+    """`members` in order, cut into as few groups of at most `max_size` as possible, as even as possible."""
     count = -(-len(members) // max_size)  # ceiling
     size, extra = divmod(len(members), count)
     chunks, start = [], 0

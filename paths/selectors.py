@@ -17,7 +17,7 @@ from competencies.models import Competency, Mastery, Prerequisite, SectionCompet
 from roster.access import grid_sections
 from roster.models import Enrollment, School, Section, StaffAssignment, Student
 
-from . import grouping, pacing
+from . import group_sources, grouping, pacing
 from .models import LearningSession, OptionKind, OptionMode, PathEvent, PathStep, PathTemplate, StudentPath, TemplateStep
 
 # --- templates -------------------------------------------------------------------------------
@@ -346,9 +346,10 @@ class Suggestion:
     students: list[Student]
 
 
-def group_suggestions(section: Section) -> list[Suggestion]:
-    """Small groups of the class's students who share an unmastered competency of their current step."""
-    students = {s.pk: s for s in section_students(section)}
+def group_suggestions(section: Section, students: dict[int, Student] | None = None) -> list[Suggestion]:
+    """Small groups of the class's students who share an unmastered competency of their current step.
+    `students`: the class's, by pk, when the caller has them already."""
+    students = students if students is not None else {s.pk: s for s in section_students(section)}
     steps = (PathStep.objects.filter(path__section=section, path__is_active=True, path__student__in=list(students))
              .exclude(status__in=PathStep.DONE).select_related("path").prefetch_related("competencies")
              .order_by("path__student__last_name", "path__student__first_name", "path__student_id", "path_id", "position", "pk"))
@@ -361,6 +362,11 @@ def group_suggestions(section: Section) -> list[Suggestion]:
              for student_id, step in current.items()}
     order = sorted(competencies, key=lambda pk: (competencies[pk].position, pk))
     return [Suggestion(competencies[g.competency], [students[s] for s in g.students]) for g in grouping.suggest_groups(needs, order)]
+
+
+def sourced_groups(section: Section, students: dict[int, Student]) -> list[group_sources.SourcedGroup]:
+    """Small groups other apps form from their data (support plans), for the same class."""
+    return group_sources.collect(section, students)
 
 
 # --- sessions --------------------------------------------------------------------------------------

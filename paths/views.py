@@ -321,7 +321,9 @@ def section_pacing(request: HttpRequest, section: Section) -> HttpResponse:
 @permission_required("roster.staff_pages")
 @class_view("paths.manage_section")
 def section_groups(request: HttpRequest, section: Section) -> HttpResponse:
-    context = {"section": section, "suggestions": selectors.group_suggestions(section),
+    students = {s.pk: s for s in selectors.section_students(section)}
+    context = {"section": section, "suggestions": selectors.group_suggestions(section, students),
+               "sourced_groups": selectors.sourced_groups(section, students),
                "sessions": selectors.upcoming_sessions_for_section(section)}
     return render(request, "paths/section_groups.html", context)
 
@@ -333,7 +335,8 @@ def session_new(request: HttpRequest, section: Section) -> HttpResponse:
     students = Student.objects.filter(enrollments__section=section).order_by("last_name", "first_name")
     competency = selectors.section_path_competencies(section).filter(pk=id_or_none(request.GET.get("competency"))).first()
     picked = ids(request.GET.getlist("student"))
-    initial = {"students": picked, "staff": request.user.pk, "focus": str(competency) if competency else ""}
+    focus = str(competency) if competency else request.GET.get("focus", "")[:300]  # a support-plan group's intervention
+    initial = {"students": picked, "staff": request.user.pk, "focus": focus}
     form = forms.SessionForm(request.POST or None, staff=selectors.schedulable_staff(section), students=students, initial=initial)
     if _saved(request, form, lambda d: services.schedule_session(
             section=section, competency=competency, created_by=request.user, students=list(d["students"]),

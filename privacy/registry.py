@@ -224,6 +224,13 @@ REGISTRY: dict[str, Declaration] = {
     "accounts.Lockout": personal(R.ACCOUNT, authentication="user network locked_at last_failure_at notified_at "
                                  "ended_at end_reason", account="ended_by"),
     "accounts.SecurityEvent": personal(R.ACCOUNT, authentication="user kind at network notified_at"),
+    # --- sso ------------------------------------------------------------------------------------------
+    "sso.IdentityProvider": NoPersonalData("A district's single sign-on settings; the client secret stays in the environment"),
+    # A student's school account (iss + sub) linked to her Waypoint account: exported and purged with her record.
+    "sso.LinkedIdentity": personal(R.ACCOUNT, "user__student_record__id",
+                                   authentication="user provider issuer subject linked_at last_used_at"),
+    "sso.SignInLink": personal(R.SESSION, authentication="user created_at expires_at used_at network sent_at",
+                               secret="token_hash"),  # nosec B106 (a field name)
     # --- notifications ------------------------------------------------------------------------------
     # An email the mail server refused (T8.6): who it was for and the server's answer, never the message.
     "notifications.DeliveryFailure": personal(R.ACCOUNT, contact="to", account="recipient kind object_id state permanent "
@@ -300,6 +307,31 @@ REGISTRY: dict[str, Declaration] = {
     "iep.ProgressReport": personal(R.STUDENT_RECORD, "student_id",
                                    special_education="student plan period interim_up_to pdf created_at family_notified_at"),
     "iep.ProgressReportCopy": personal(R.STUDENT_RECORD, "report__student_id", special_education="report language pdf created_at"),
+    # mtss (issue 20): screening, tiers and their history, support plans, their results and session log.
+    "mtss.ScreeningResult": personal(R.STUDENT_RECORD, "student_id", contestable=("score", "risk"),
+                                     education="student area measure season score percentile risk administered_on "
+                                     "created_at", account="imported_by"),
+    "mtss.TierChange": personal(R.STUDENT_RECORD, "student_id", education="student area tier reason changed_at",
+                                account="changed_by"),
+    "mtss.Intervention": NoPersonalData("The district's intervention library: names, evidence levels and doses"),
+    "mtss.SupportPlan": personal(R.STUDENT_RECORD, "student_id",
+                                 education="student area tier intervention start_date review_date statement unit "
+                                 "baseline target target_date minimum maximum whole_numbers is_active created_at",
+                                 account="interventionist created_by"),
+    "mtss.MonitoringResult": personal(R.STUDENT_RECORD, "plan__student_id", contestable=("value",),
+                                      education="plan measured_on value note created_at", account="recorded_by"),
+    "mtss.Session": personal(R.STUDENT_RECORD, "plan__student_id",
+                             education="plan held_on delivered minutes missed_reason note created_at",
+                             account="recorded_by"),
+    "mtss.TeamSeat": personal(R.ACCOUNT, account="school user"),
+    "mtss.Settings": NoPersonalData("A district's evaluation timeline in days"),
+    "mtss.FamilyNotice": personal(R.STUDENT_RECORD, "plan__student_id", family="plan change created_at sent_at",
+                                  account="guardian"),
+    "mtss.Decision": personal(R.STUDENT_RECORD, "student_id", education="student area met_on kind data next_review created_at",
+                              account="decided_by"),
+    "mtss.Referral": personal(R.STUDENT_RECORD, "student_id", contestable=("concerns", "data"),
+                              special_education="student concerns data interventions_tried consent_on evaluation_due "
+                              "created_at", account="created_by"),
     # --- family_portal ------------------------------------------------------------------------------
     "family_portal.Highlight": personal(R.STUDENT_RECORD, "student_id",
                                         education="student text text_es photo photo_type photo_description created_at", account="author"),
@@ -308,6 +340,29 @@ REGISTRY: dict[str, Declaration] = {
     "family_portal.HighlightNotice": personal(R.STUDENT_RECORD, "highlight__student_id",
                                               family="highlight guardian created_at sent_at"),
     "family_portal.WeeklyDigest": personal(R.ACCOUNT, account="family week language created_at sent_at"),
+    # --- credentials (issue 21) ---------------------------------------------------------------------
+    "credentials.IssuerProfile": NoPersonalData("The district as an Open Badges issuer"),
+    "credentials.SigningKey": NoPersonalData("The public half of a district's signing key"),
+    "credentials.BadgeRule": NoPersonalData("Which frameworks or competencies a district badges"),
+    "credentials.PurgedStatus": NoPersonalData("A revocation bit kept after a purge: an issuer and a number"),
+    "credentials.StudentCredential": personal(
+        R.STUDENT_RECORD, "student_id",
+        education="uuid student competency status_index issued_at valid_until jwt document revoked_at revocation "
+        "revocation_note",
+        family="chosen_by", account="revoked_by",
+    ),
+    "credentials.LearnerRecord": personal(R.STUDENT_RECORD, "student_id",
+                                          education="uuid student school_year issued_at jwt document", family="chosen_by"),
+    "credentials.MicroCredential": NoPersonalData("A micro-credential the district offers its staff"),
+    "credentials.RubricCriterion": NoPersonalData("A criterion of a micro-credential's rubric"),
+    "credentials.MicroCredentialReviewer": personal(R.ACCOUNT, account="issuer user"),
+    # An educator's own evidence and its review: staff data, no student's (the reflection should name none).
+    "credentials.Submission": personal(
+        R.ACCOUNT, account="micro_credential educator reflection links file file_type status submitted_at reviewer "
+        "reviewed_at feedback award_uuid jwt document status_index revoked_at revoked_by revocation_note"),
+    "credentials.CriterionScore": personal(R.ACCOUNT, account="submission criterion level"),
+    "credentials.LearnerRecord_credentials": personal(R.STUDENT_RECORD, "learnerrecord__student_id",
+                                                      education="learnerrecord studentcredential"),
     # --- paths --------------------------------------------------------------------------------------
     "paths.PathTemplate": _path_template,
     "paths.HistoricalPathTemplate": history_of(_path_template),

@@ -57,6 +57,8 @@ PII_REASONS = {
     "leads": _("Leads a school"),
     "directs": _("Directs special education for the district"),
     "owns_input": _("Was given an input to an IEP team to handle"),
+    "mtss_team": _("Sits on a school's problem-solving team (MTSS)"),
+    "interventionist": _("Gives a student's intervention (MTSS)"),
     "administers": _("Administers the district's accounts and roster"),
 }
 
@@ -71,7 +73,8 @@ def staff_with_pii_access(*, district_ids) -> list[StaffAccess]:
     users = (User.objects.filter(is_active=True).annotate(**flags).filter(holds_any(flags))
              .order_by("last_name", "first_name", "pk"))
     reasons = {"teaches": "teaches", "has_on_caseload": "caseload", "leads_school": "leads", "directs": "directs",
-               "owns_input": "owns_input", "administers": "administers"}
+               "owns_input": "owns_input", "mtss_team": "mtss_team", "interventionist": "interventionist",
+               "administers": "administers"}
     return [StaffAccess(u, [PII_REASONS[reason] for name, reason in reasons.items() if getattr(u, f"rel_{name}")])
             for u in users]
 

@@ -10,6 +10,7 @@ from itertools import groupby
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,9 +152,13 @@ def family_view(student: Student) -> FamilyProfile:
     )
 
 
-def goals_for(student: Student) -> list[ProfileGoal]:
+def profile_goals(student: Student) -> QuerySet[ProfileGoal]:
     """A student's profile goals, soonest target first (for IEP and paths to link to)."""
-    return list(ProfileGoal.objects.filter(student=student))
+    return ProfileGoal.objects.filter(student=student)
+
+
+def goals_for(student: Student) -> list[ProfileGoal]:
+    return list(profile_goals(student))
 
 
 # --- History ----------------------------------------------------------------------

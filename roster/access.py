@@ -10,7 +10,7 @@ never a guessable URL.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, partial, wraps
 
 import rules
 from django.apps import apps
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .compiled import STAND_IN_PK, STAND_IN_UUID, compiled
 from .models import Caseload, Enrollment, Guardianship, Section, StaffAssignment, Student, eighteenth_birthday_cutoff
 
 # --- Relationships, for one student -----------------------------------------
@@ -53,7 +54,7 @@ def about_student(test):
 # student; `visible_students` below is their list form, kept equal by tests/security/test_access_policy.py
 # and tests/trust/test_policy_property.py.
 RELATIONSHIPS = ("teaches", "has_on_caseload", "case_manager", "leads_school", "directs", "guardian", "iep_team",
-                 "owns_input")
+                 "owns_input", "mtss_team", "interventionist")
 
 
 def _on(field: str, value) -> dict:
@@ -85,6 +86,7 @@ def _relationship_rows(user, student) -> dict[str, QuerySet]:
     reverse forms) is this with one side fixed and the other an OuterRef."""
     today = timezone.localdate()
     team_member = apps.get_model("iep", "TeamMember")  # recorded by the iep app; roster imports no higher app
+    team_seat, support_plan = apps.get_model("mtss", "TeamSeat"), apps.get_model("mtss", "SupportPlan")  # the mtss app
     return {
         "teaches": Enrollment.objects.filter(**_on("student", student), **_on("section__teachers", user),
                                              section__term__start_date__lte=today, section__term__end_date__gte=today),
@@ -93,13 +95,18 @@ def _relationship_rows(user, student) -> dict[str, QuerySet]:
                                                 role=Caseload.Role.CASE_MANAGER),
         "leads_school": StaffAssignment.objects.filter(**_on("user", user), **_on("school__students", student),
                                                        role=StaffAssignment.Role.SCHOOL_LEADER),
-        # The director's rule covers students with an IEP or a 504 plan only.
-        "directs": StaffAssignment.objects.filter(**_on("user", user), **_on("district__schools__students", student),
-                                                  district__schools__students__plan__in=PLANS,
-                                                  role=StaffAssignment.Role.SPED_DIRECTOR),
+        # The director's rule covers students with an IEP or a 504 plan, and students referred for a special
+        # education evaluation (Child Find, issue 20.5): the district answers for the evaluation's deadline.
+        "directs": StaffAssignment.objects.filter(
+            Q(district__schools__students__plan__in=PLANS) | Q(district__schools__students__mtss_referrals__isnull=False),
+            **_on("user", user), **_on("district__schools__students", student), role=StaffAssignment.Role.SPED_DIRECTOR),
         "guardian": guardianships_with_rights().filter(**_on("guardian", user), **_on("student", student)),
         "iep_team": team_member.objects.filter(**_on("user", user), **_on("plan__student", student), plan__is_current=True),
         "owns_input": _owned_inputs().filter(**_on("assigned_to", user), **_on("student", student)),
+        # MTSS (issue 20): a seat on the problem-solving team of the student's school; giving an active support plan.
+        "mtss_team": team_seat.objects.filter(**_on("user", user), **_on("school__students", student)),
+        "interventionist": support_plan.objects.filter(**_on("interventionist", user), **_on("student", student),
+                                                       is_active=True),
     }  # fmt: skip
 
 
@@ -133,13 +140,32 @@ def _remembered(user: User) -> dict:
     return memo
 
 
+def _relationships_query(user, pk) -> QuerySet:
+    return Student.objects.filter(pk=pk).annotate(**_relationship_exists(user)).values(*RELATIONSHIPS).order_by()
+
+
 def relationships(user: User, student: Student) -> frozenset[str]:
     """Every relationship `user` has with `student`, one query per (user, student) and request."""
     memo = _remembered(user)
     if student.pk not in memo:
-        row = Student.objects.filter(pk=student.pk).annotate(**_relationship_exists(user)).values(*RELATIONSHIPS).first()
+        if user.pk is None:
+            row = _relationships_query(user, student.pk).first()
+        else:
+            query = compiled("relationships", _relationships_query, user=STAND_IN_PK, pk=STAND_IN_PK - 1)
+            found = query.first_row(user=user.pk, pk=student.pk)
+            row = dict(zip(query.names(), found)) if found else None
         memo[student.pk] = _finish(user, student, row or {})
     return memo[student.pk]
+
+
+def _door_query(user, uuid, with_standing: bool) -> QuerySet[Student]:
+    standing_of = _standing_exists(user) if with_standing else {}
+    return (
+        Student.objects.select_related("school__district")
+        .annotate(**{f"rel_{name}": expr for name, expr in _relationship_exists(user).items()})
+        .annotate(**{f"std_{name}": expr for name, expr in standing_of.items()})
+        .filter(uuid=uuid).order_by()
+    )  # fmt: skip
 
 
 def door_student(user: User, student_uuid) -> Student | None:
@@ -147,13 +173,15 @@ def door_student(user: User, student_uuid) -> Student | None:
     district and every relationship `user` has with them, so that whether `user` may see the student at all
     (`may_see`) and every permission check of the request cost no further query (P1)."""
     # The person's standing (the navigation's flags) is read by the same query, so a student page pays nothing for it.
-    standing_of = _standing_exists(user) if user.is_authenticated and getattr(user, "_standing", None) is None else {}
-    student = (
-        Student.objects.select_related("school__district")
-        .annotate(**{f"rel_{name}": expr for name, expr in _relationship_exists(user).items()})
-        .annotate(**{f"std_{name}": expr for name, expr in standing_of.items()})
-        .filter(uuid=student_uuid).first()
-    )  # fmt: skip
+    with_standing = user.is_authenticated and getattr(user, "_standing", None) is None
+    standing_of = _standing_names() if with_standing else ()
+    if user.pk is None:
+        student = _door_query(user, student_uuid, with_standing=False).first()
+    else:
+        # Compiled once per process and day (roster/compiled.py): building it cost more than most pages (P4).
+        query = compiled("door+standing" if with_standing else "door", partial(_door_query, with_standing=with_standing),
+                         user=STAND_IN_PK, uuid=STAND_IN_UUID)
+        student = query.first_object(user=user.pk, uuid=student_uuid)
     if student is not None:
         row = {name: student.__dict__.pop(f"rel_{name}") for name in RELATIONSHIPS}
         held = {name for name in standing_of if student.__dict__.pop(f"std_{name}")}
@@ -185,6 +213,8 @@ directs_special_education_for = _named("directs_special_education_for", "directs
 is_guardian_of = _named("is_guardian_of", "guardian")
 is_on_iep_team_of = _named("is_on_iep_team_of", "iep_team")
 owns_input_about = _named("owns_input_about", "owns_input")
+on_mtss_team_of = _named("on_mtss_team_of", "mtss_team")
+intervenes_for = _named("intervenes_for", "interventionist")
 
 
 @about_student
@@ -195,6 +225,12 @@ def is_the_student(user: User, student: Student) -> bool:
 @about_student
 def has_iep(user: User, student: Student) -> bool:
     return student.plan == Student.Plan.IEP
+
+
+@about_student
+def has_support_plan(user: User, student: Student) -> bool:
+    """The student has an active tier 2 or 3 support plan (MTSS), so a support team to write to."""
+    return apps.get_model("mtss", "SupportPlan").objects.filter(student=student, is_active=True).exists()
 
 
 # About a class rather than a student (the class grid, bulk evidence, pacing, groups, path assignment): the class
@@ -209,14 +245,18 @@ def _class_rows(user, section) -> dict[str, QuerySet[Section]]:
     }
 
 
+def _class_answers(user: User) -> dict:
+    """This request's answers about classes, {(relationship, section pk): bool}, kept on the user object."""
+    if not hasattr(user, "_class_answers"):
+        user._class_answers = {}
+    return user._class_answers
+
+
 def _about_class(name: str):
     def predicate(user: User, section: Section | None) -> bool:
         if section is None or not user.is_authenticated or not user.is_active:
             return False
-        answers = getattr(user, "_class_answers", None)
-        if answers is None:
-            answers = {}
-            setattr(user, "_class_answers", answers)
+        answers = _class_answers(user)
         if (name, section.pk) not in answers:
             answers[(name, section.pk)] = _class_rows(user, section.pk)[name].exists()
         return answers[(name, section.pk)]
@@ -250,7 +290,8 @@ def is_eligible_student(user: User, student: Student) -> bool:
 works_with = teaches | has_on_caseload | leads_school_of | directs_special_education_for
 special_education_team = has_on_caseload | directs_special_education_for
 # The owner of an input about the student (someone the director gave it to) sees the student while it is open.
-can_see_student = works_with | is_guardian_of | is_the_student | owns_input_about
+# The school's problem-solving team and a student's interventionist see the student (MTSS, issue 20).
+can_see_student = works_with | is_guardian_of | is_the_student | owns_input_about | on_mtss_team_of | intervenes_for
 
 
 def may_see(user: User, student: Student) -> bool:
@@ -376,19 +417,58 @@ def manages_case_of_result(user: User, point) -> bool:
 rules.add_perm("iep.correct_progress", has_iep & has_on_caseload)
 rules.add_perm("iep.correct_result", recorded_result | manages_case_of_result)
 # family_portal: the portal's pages are the family's alone; staff post highlights and read the replies.
+# credentials (issue 21): who holds the rights over the record (the family; the student from 18) chooses to take a
+# credential, downloads it and withdraws its sharing; the case manager or the director revokes one.
+rules.add_perm("credentials.view", holds_ferpa_rights)
+rules.add_perm("credentials.choose", holds_ferpa_rights)
+rules.add_perm("credentials.export", holds_ferpa_rights)
+rules.add_perm("credentials.manage", is_case_manager_of | directs_special_education_for)
+
+
+@about_student
+def chooses_own_credentials(user: User, student: Student) -> bool:
+    """The district lets students from an age choose their own credentials (issue 21.3): the credentials app's one
+    rule, credentials.selectors.may_choose_own (a higher app, read lazily)."""
+    from credentials.selectors import may_choose_own
+
+    return may_choose_own(student)
+
+
+# The student's own Credentials page: she always sees hers; from the district's age she chooses and downloads them.
+rules.add_perm("credentials.view_own", is_the_student)
+rules.add_perm("credentials.choose_own", is_the_student & chooses_own_credentials)
+rules.add_perm("credentials.export_own", is_the_student & chooses_own_credentials)
+
 rules.add_perm("family_portal.view_child", is_guardian_of)
 rules.add_perm("family_portal.reply", is_guardian_of)
 rules.add_perm("family_portal.send_input", has_iep & is_guardian_of)
+# Issue 20.6: the family writes to the support team of a tier 2 or 3 plan as it writes to an IEP team.
+rules.add_perm("family_portal.send_support_input", has_support_plan & is_guardian_of)
 rules.add_perm("family_portal.view_reports", has_iep & is_guardian_of)
 rules.add_perm("family_portal.post_highlight", teaches | has_on_caseload)
 rules.add_perm("family_portal.view_highlight_photo", is_guardian_of | teaches | has_on_caseload)
+# mtss (issue 20): the staff who work with the student, the school's problem-solving team and the interventionist see
+# the student's screening, tiers and support plans; the student's teachers, caseload and the team set tiers and start
+# plans; they and the interventionist record results and sessions.
+mtss_staff = works_with | on_mtss_team_of | intervenes_for
+rules.add_perm("mtss.view", mtss_staff)
+rules.add_perm("mtss.manage", teaches | has_on_caseload | on_mtss_team_of)
+rules.add_perm("mtss.record", teaches | has_on_caseload | on_mtss_team_of | intervenes_for)
+# The school's problem-solving team records its decisions; it and the special-education caseload refer a student for
+# an evaluation.
+rules.add_perm("mtss.decide", on_mtss_team_of)
+rules.add_perm("mtss.refer", on_mtss_team_of | has_on_caseload)
+# The family's messages to the support team are read and answered by the school's problem-solving team and the
+# interventionist (the reverse form: `support_team`, who is emailed).
+rules.add_perm("mtss.answer_input", on_mtss_team_of | intervenes_for)
 
 
 # --- The list form ------------------------------------------------------------
 
 
 # The relationships that open a student's record at all (`can_see_student`), besides being the student.
-SEES_STUDENT = ("teaches", "has_on_caseload", "leads_school", "directs", "guardian", "owns_input")
+SEES_STUDENT = ("teaches", "has_on_caseload", "leads_school", "directs", "guardian", "owns_input", "mtss_team",
+                "interventionist")
 
 
 def _any(rows: dict[str, QuerySet], names) -> Q:
@@ -405,6 +485,14 @@ def visible_students(user: User) -> QuerySet[Student]:
     return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), SEES_STUDENT) | Q(user=user))
 
 
+def guarded_students(user: User) -> QuerySet[Student]:
+    """Students of whom `user` is a guardian with rights to the record: the list form of `is_guardian_of`
+    (`family_portal.view_child`), so the family pages list exactly the children they open."""
+    if not user.is_authenticated or not user.is_active:
+        return Student.objects.none()
+    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), ("guardian",)))
+
+
 def reviewable_students(user: User) -> QuerySet[Student]:
     """Students whose inputs `user` reviews: the list form of `iep.review_queue` (students with an IEP, for
     their case manager and the district's director of special education)."""
@@ -412,6 +500,26 @@ def reviewable_students(user: User) -> QuerySet[Student]:
         return Student.objects.none()
     return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), ("case_manager", "directs")),
                                   plan=Student.Plan.IEP)
+
+
+# The relationships of `mtss.view` (mtss_staff above): the staff who work with the student, the school's
+# problem-solving team and the interventionist.
+MTSS_STAFF = ("teaches", "has_on_caseload", "leads_school", "directs", "mtss_team", "interventionist")
+
+
+def mtss_students(user: User) -> QuerySet[Student]:
+    """Students whose tiered supports and referrals `user` may see: the list form of `mtss.view`."""
+    if not user.is_authenticated or not user.is_active:
+        return Student.objects.none()
+    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), MTSS_STAFF))
+
+
+def screening_students(user: User) -> QuerySet[Student]:
+    """Students whose screening results `user` may import (the list form of mtss.import_screening, per student): the
+    students of the schools they lead or whose problem-solving team they sit on."""
+    if not user.is_authenticated or not user.is_active:
+        return Student.objects.none()
+    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), ("leads_school", "mtss_team")))
 
 
 # --- The reverse forms: who holds a relationship with this student (or these students) -------------------
@@ -462,6 +570,12 @@ def input_reviewers(student: Student) -> QuerySet[User]:
     return managers if managers.exists() else staff_related(student, ("directs",))
 
 
+def support_team(student: Student) -> QuerySet[User]:
+    """Who reads and answers a family's message to the support team about `student` (the reverse form of
+    `mtss.answer_input`): the school's problem-solving team and the interventionist of an active plan."""
+    return staff_related(student, ("mtss_team", "interventionist"))
+
+
 def guardians_with_rights(student: Student) -> QuerySet[User]:
     """The guardians who hold rights to `student`'s record (the reverse form of `is_guardian_of`)."""
     return User.objects.filter(pk__in=guardianships_with_rights().filter(student=student).values("guardian"))
@@ -495,6 +609,20 @@ def grid_sections(user: User) -> QuerySet[Section]:
     if not user.is_authenticated or not user.is_active:
         return Section.objects.none()
     return Section.objects.filter(_any(_class_rows(user, OuterRef("pk")), ("teaches_section", "leads_school_of_section")))
+
+
+def open_section(user: User, section_id: int) -> Section | None:
+    """The class door's one query: the class (school and term joined) if `user` may open it, with the answers of
+    the class relationships kept for this request, so the permission asked next (paths.manage_section...) is
+    answered from them by the same predicates, without a query of its own."""
+    rows = _class_rows(user, OuterRef("pk"))
+    section = (grid_sections(user).select_related("school", "term")
+               .annotate(**{f"_is_{name}": Exists(query) for name, query in rows.items()}).filter(pk=section_id).first())
+    if section is not None:
+        answers = _class_answers(user)
+        for name in rows:
+            answers[(name, section.pk)] = getattr(section, f"_is_{name}")
+    return section
 
 
 # --- Who may own an input to an IEP team -------------------------------------------------------
@@ -540,18 +668,29 @@ def _standing_exists(user) -> dict[str, Exists]:
     found["is_family"] = Exists(Guardianship.objects.filter(guardian=user, is_active=True))
     found["is_student"] = Exists(Student.objects.filter(user=user))
     found["owns_an_input"] = Exists(_owned_inputs().filter(assigned_to=user))
+    found["on_mtss_team"] = Exists(apps.get_model("mtss", "TeamSeat").objects.filter(user=user))
     return found
 
 
+def _standing_query(pk) -> QuerySet[User]:
+    return User.objects.filter(pk=pk).annotate(**_standing_exists(OuterRef("pk"))).values(*_standing_names()).order_by()
+
+
+@cache
+def _standing_names() -> tuple[str, ...]:
+    return tuple(_standing_exists(None))
+
+
 def standing(user: User) -> frozenset[str]:
-    """What `user` is in the district: {"is_<staff assignment role>", "is_family", "is_student", "owns_an_input"}."""
+    """What `user` is in the district: {"is_<staff assignment role>", "is_family", "is_student", "owns_an_input",
+    "on_mtss_team"}."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     memo = getattr(user, "_standing", None)
     if memo is None:
-        row = User.objects.filter(pk=user.pk).annotate(**_standing_exists(OuterRef("pk"))).values(
-            *_standing_exists(None)).first() or {}
-        memo = frozenset(name for name, held in row.items() if held)
+        query = compiled("standing", _standing_query, pk=STAND_IN_PK)
+        row = query.first_row(pk=user.pk) or ()
+        memo = frozenset(name for name, held in zip(query.names(), row) if held)
         setattr(user, "_standing", memo)
     return memo
 
@@ -585,14 +724,37 @@ rules.add_perm("iep.direct", is_director)
 rules.add_perm("paths.school_sessions", is_school_leader)
 rules.add_perm("privacy.family_rights", is_family | is_a_student)
 rules.add_perm("privacy.pii_staff", is_director)
+# MTSS: the overview lists the students a person may see (teachers their classes, leaders their school); screening
+# files are imported by a school's leaders and its problem-solving team.
+rules.add_perm("mtss.overview", is_school_staff | _holds("on_mtss_team"))
+rules.add_perm("mtss.import_screening", is_school_leader | _holds("on_mtss_team"))
 # What the navigation and pages show: the same permissions, as flags (roster.context_processors.access).
 rules.add_perm("competencies.section_list", _holds(*(f"is_{r}" for r in (
     StaffAssignment.Role.TEACHER, StaffAssignment.Role.SPECIAL_EDUCATOR, StaffAssignment.Role.SCHOOL_LEADER))))
 rules.add_perm("paths.templates", _holds(*(r for r in SCHOOL_STAFF if r != f"is_{StaffAssignment.Role.SPED_DIRECTOR}")))
 
+
+
+@rules.predicate
+def reviews_micro_credentials(user: User, obj=None) -> bool:
+    """Chosen by the district to review educators' micro-credential submissions (credentials.MicroCredentialReviewer)."""
+    model = apps.get_model("credentials", "MicroCredentialReviewer")  # recorded by the credentials app, a higher app
+    return user.is_authenticated and user.is_active and model.objects.filter(user=user).exists()
+
+
+# Educator micro-credentials (issue 21): school staff earn them, reviewers the district chose score them, the
+# director sees who holds which.
+rules.add_perm("credentials.micro_credentials", is_school_staff)
+rules.add_perm("credentials.review_micro_credentials", is_school_staff & reviews_micro_credentials)
+rules.add_perm("credentials.micro_credential_holders", is_director)
+# An award is revoked by its district's administrator or special-education director (the lead of its reviewers);
+# credentials.educators.awards_revocable_by narrows it to their own district's awards.
+rules.add_perm("credentials.revoke_micro_credentials", administers | is_director)
+
 STANDING_PERMISSIONS = ("roster.staff_pages", "roster.administer_district", "roster.family_pages", "roster.student_pages",
                         "iep.review_inputs", "iep.open_queue", "iep.direct", "paths.school_sessions",
-                        "privacy.family_rights", "privacy.pii_staff", "competencies.section_list", "paths.templates")
+                        "privacy.family_rights", "privacy.pii_staff", "competencies.section_list", "paths.templates",
+                        "mtss.overview", "mtss.import_screening", "credentials.revoke_micro_credentials")
 
 
 def holds_permission(user: User, perm: str, obj=None) -> bool:

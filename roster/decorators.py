@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 
 from audit.services import record_access, record_class_access
 
-from .access import door_student, grid_sections, holds_permission, may_see
+from .access import door_student, holds_permission, may_see, open_section
 
 
 def student_view(perm: str):
@@ -74,7 +74,7 @@ def class_view(perm: str):
         @wraps(view)
         @login_required
         def wrapper(request: HttpRequest, section_id: int, *args, **kwargs):
-            section = grid_sections(request.user).select_related("school", "term").filter(pk=section_id).first()
+            section = open_section(request.user, section_id)
             if section is None or not request.user.has_perm(perm, section):
                 record_access(request=request, student=None, permission=perm, allowed=False)
                 if section is None:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Invitation, User
 
 from .models import Caseload, District, Enrollment, Guardianship, School, Section, StaffAssignment, Student, Term
 
@@ -156,8 +156,18 @@ def seed() -> District:
         Guardianship.objects.get_or_create(guardian=users["parent@demo.test"], student=child, defaults={"relationship": Guardianship.Relationship.PARENT})
     # parent2's child sits in the same classes: data that could leak.
     Guardianship.objects.get_or_create(guardian=users["parent2@demo.test"], student=students[2], defaults={"relationship": Guardianship.Relationship.PARENT})
+    for email in ("parent@demo.test", "parent2@demo.test"):
+        _accepted_invitation(users[email])
     _family_accounts(students[3:], district)
     return district
+
+
+def _accepted_invitation(user: User) -> None:
+    """The demo parents took up their invitations, as real families do: so they may ask for an emailed sign-in
+    link and link their own Google account (sso.policy.is_family_account)."""
+    if not user.invitations.filter(accepted_at__isnull=False).exists():
+        now = timezone.now()
+        Invitation.objects.create(user=user, nonce="demo-accepted", sent_at=now, expires_at=now, accepted_at=now)
 
 
 def _section(sourced_id, school, term, name, subject, period, teachers) -> Section:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, User
 
-from .access import visible_students
+from .access import guarded_students, visible_students
 from .models import Caseload, District, Enrollment, Guardianship, ImportRun, School, Section, StaffAssignment, Student
 
 
@@ -34,8 +34,8 @@ def caseload_for(user: User) -> QuerySet[Caseload]:
 
 
 def children_of(user: User) -> QuerySet[Student]:
-    """A guardian's children whose records they may see (the policy decides which)."""
-    return visible_students(user).filter(guardianships__guardian=user).select_related("school").distinct()
+    """A guardian's children whose records they may see (the policy decides which: those the family pages open)."""
+    return guarded_students(user).select_related("school")
 
 
 def student_directory(user: User, *, query: str = "", plan: str = "") -> QuerySet[Student]:

@@ -56,9 +56,8 @@ def home_for(student: Student) -> Home:
     if student.plan == Student.Plan.IEP:
         _plan, goals = iep_selectors.current_goals(student)
         iep_goals = [MyIEPGoal(g.statement, iep_selectors.status_of(g, list(g.points.all()))) for g in goals]
-    # One current target per goal: a profile goal that a current IEP goal carries on is that IEP goal (one query).
-    my_goals = list(ProfileGoal.objects.filter(student=student).exclude(status=ProfileGoal.Status.DISCONTINUED)
-                    .exclude(iep_goals__plan__is_current=True))
+    my_goals = list(iep_selectors.profile_goals_shown(
+        student, ProfileGoal.objects.filter(student=student).exclude(status=ProfileGoal.Status.DISCONTINUED)))
     mastered = [(m.mastered_on, m.competency) for m in Mastery.objects.filter(student=student).mastered()
                 .select_related("competency").order_by("-mastered_on", "-pk")[:MASTERED_SHOWN]]
     return Home(name=student.preferred_name or student.first_name, learning=learning, paths=paths,

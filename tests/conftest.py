@@ -31,6 +31,13 @@ def _fast_tests(settings):
 
 
 @pytest.fixture(autouse=True)
+def _credential_keys_in_tmp(settings, tmp_path_factory):
+    """Development signing keys made by tests (seed_demo signs credentials) go to the run's temporary folder, not
+    to the developer's var/credential-keys."""
+    settings.CREDENTIALS_KEY_DIR = tmp_path_factory.getbasetemp() / "credential-keys"
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_the_test(request):
     """Tasks run eagerly in the test's own process on both CI legs, so a test sees their effects; only
     tests marked `real_worker` send them through Redis to a real Celery worker."""

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import linebreaks_filter, linebreaksbr
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language, get_language_bidi, get_language_info
@@ -95,13 +95,29 @@ def staff_text(obj, field: str, breaks: bool = False, note: bool = True):
     if not text:
         return ""
     body = linebreaksbr(text, autoescape=True) if breaks else conditional_escape(text)
-    reader = _reader()
-    if language == reader:
+    if language == _reader():
         return body
-    written_in = WRITTEN_IN.get(language) or get_language_info(language)["name_translated"]
     if not note:
         return format_html('<span lang="{}">{}</span>', language, body)
-    return format_html('<span lang="{}">{}</span> <span class="written-in">{}</span>', language, body, written_in)
+    return format_html('<span lang="{}">{}</span> <span class="written-in">{}</span>', language, body, _written_in(language))
+
+
+@register.simple_tag
+def staff_paragraphs(obj, field: str):
+    """Text a staff member wrote in paragraphs (a learner profile's section), as `staff_text` shows a line: the
+    reader's version in a <div>, with its own `lang` and the note after it when it is not the page's language."""
+    text, language = reader_version(obj, field)
+    if not text:
+        return ""
+    body = linebreaks_filter(text, autoescape=True)
+    if language == _reader():
+        return format_html('<div class="text-break-anywhere">{}</div>', body)
+    return format_html('<div class="text-break-anywhere" lang="{}">{}</div><p class="written-in small text-body-secondary">{}</p>',
+                       language, body, _written_in(language))
+
+
+def _written_in(language: str) -> str:
+    return WRITTEN_IN.get(language) or get_language_info(language)["name_translated"]
 
 
 @register.filter

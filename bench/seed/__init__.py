@@ -70,6 +70,12 @@ def seed_district(*, students: int, seed: int, today: date, with_paths: bool | N
         from .paths import PathsSeeder
 
         phase("learning paths and sessions", PathsSeeder(rng=rng, writers=writers, people=people, learning=learning, today=today).run)
+    if apps.is_installed("mtss"):
+        from .mtss import MtssSeeder
+
+        # Its own generator, so the phases before and after it draw the same rows as before it existed.
+        mtss = MtssSeeder(rng=random.Random(f"mtss-{seed}"), writers=writers, people=people, today=today)
+        phase("MTSS: screening, tiers, support plans, monitoring and sessions", mtss.run)
     phase("access events", lambda: records.access_events(total=ACCESS_EVENTS_PER_STUDENT * students))
     started = time.perf_counter()
     report.rows = writers.finish()

@@ -53,6 +53,7 @@ class People:
     admin: int
     student_user: dict[int, int] = field(default_factory=dict)  # student id -> user id
     student_school: dict[int, int] = field(default_factory=dict)
+    grade: dict[int, int] = field(default_factory=dict)  # student id -> grade level
     plan: dict[int, str] = field(default_factory=dict)
     section_students: dict[int, list[int]] = field(default_factory=dict)
     section_teacher: dict[int, int] = field(default_factory=dict)
@@ -142,6 +143,7 @@ class PeopleSeeder:
         school.students.append(pk)
         people.student_user[pk] = user
         people.student_school[pk] = school.pk
+        people.grade[pk] = 3 + number % 6
         people.plan[pk] = plan
         people.student_sections[pk] = []
         people.guardians[pk] = []

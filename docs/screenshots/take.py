@@ -16,6 +16,9 @@ SHOTS = [
     ("director@demo.test", "/", "director-queue.png", None, DESK),
     ("parent@demo.test", "/", "family-child.png", "Maya Rivera", PHONE),
     ("student@demo.test", "/", "student-home.png", None, PHONE),
+    ("principal@demo.test", "/mtss/", "mtss-student.png", "Noah Chen", DESK),
+    ("principal@demo.test", "/mtss/", "mtss-school.png", None, DESK),
+    ("parent2@demo.test", "/", "family-extra-help.png", ("Ava Martinez", "Extra help"), PHONE),
 ]
 
 
@@ -29,8 +32,8 @@ def main() -> None:
             page.get_by_label("Password").fill("waypoint-demo")
             page.get_by_role("button", name="Sign in").click()
             page.goto(BASE + start)
-            if link:
-                page.get_by_role("link", name=link).first.click()
+            for text in (link,) if isinstance(link, str) else link or ():  # one link or several, in order
+                page.get_by_role("link", name=text).first.click()
                 page.wait_for_load_state("networkidle")
             page.screenshot(path=str(OUT / name))
             page.close()

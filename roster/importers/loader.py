@@ -256,6 +256,7 @@ class Loader:
         if changed:
             fields = ["first_name", "last_name", "preferred_name", "grade_level", "student_number", "is_active", "school", "date_of_birth"]
             bulk_update_with_history(changed, Student, fields, batch_size=BATCH)
+            self._close_accounts_of([s for s in changed if not s.is_active])
         self._count("students", len(records), new, changed)
         self.counts["students"]["deactivated"] += sum(1 for s in changed if not s.is_active)
 
@@ -478,16 +479,25 @@ class Loader:
         named = {u.sourced_id for u in self.roster.users}
         school_ids = [s.pk for s in self.schools.values()]
         students = Student.objects.filter(school_id__in=school_ids, is_active=True).exclude(sourced_id=None)
-        gone = [s for s in students.only("pk", "sourced_id", "is_active") if s.sourced_id not in named]
+        gone = [s for s in students.only("pk", "sourced_id", "is_active", "user_id") if s.sourced_id not in named]
         for student in gone:
             student.is_active = False
         bulk_update_with_history(gone, Student, ["is_active"], batch_size=BATCH)
+        self._close_accounts_of(gone)
         self.counts["students"]["deactivated"] += len(gone)
         identities = RosterIdentity.objects.filter(district=self.district, user__is_active=True).values_list("sourced_id", "user_id")
         user_ids = [user_id for sourced_id, user_id in identities if sourced_id not in named]
         for start in range(0, len(user_ids), CHUNK):
             User.objects.filter(pk__in=user_ids[start:start + CHUNK]).update(is_active=False)
         self.counts["people"]["deactivated"] += len(user_ids)
+
+    def _close_accounts_of(self, students: list[Student]) -> None:
+        """A student whose roster record is turned off can no longer sign in, by password or single sign-on: her own
+        account closes with the record (her family's access follows guardianships, never her account). An account is
+        reopened by a person in the administration site, never by a later file."""
+        ids = [s.user_id for s in students if s.user_id]
+        for start in range(0, len(ids), CHUNK):
+            self.counts["people"]["deactivated"] += User.objects.filter(pk__in=ids[start:start + CHUNK], is_active=True).update(is_active=False)
 
     def deactivate_named(self, sourced_ids: list[str]) -> None:
         """Delta rows marked tobedeleted that carry no role (1.2 puts roles in roles.csv)."""
@@ -497,6 +507,7 @@ class Loader:
         for student in students:
             student.is_active = False
         bulk_update_with_history(students, Student, ["is_active"], batch_size=BATCH)
+        self._close_accounts_of(students)
         user_ids = [i.user_id for i in _chunked(RosterIdentity.objects.filter(district=self.district), "sourced_id", sourced_ids)]
         deactivated = User.objects.filter(pk__in=user_ids, is_active=True).update(is_active=False)
         self.counts["students"]["deactivated"] += len(students)

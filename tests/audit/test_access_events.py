@@ -30,7 +30,14 @@ def test_each_student_route_writes_exactly_one_event_when_allowed(demo, maya):
     wrong = []
     for route in STUDENT_ROUTES:
         entry = MATRIX[route]
-        principal = sorted(p for p in entry.allowed_for("maya") if "maya" in SEES[p] and _acts_on_maya(entry))[0]
+        principals = sorted(p for p in entry.allowed_for("maya") if "maya" in SEES[p] and _acts_on_maya(entry))
+        if not principals:  # only where no demo account may act on Maya: choosing and downloading her own
+            # credentials (she is under her district's age; tests/credentials/test_student_choice.py checks the event),
+            # writing to a support team (her reading plan ended when her IEP began)
+            assert route.startswith("credentials:mine-") or route == "family_portal:support-input-new", (
+                f"{route}: nobody in the demo may act on Maya")
+            continue
+        principal = principals[0]
         user = demo[f"{principal}@demo.test"]
         client = Client()
         client.force_login(user)

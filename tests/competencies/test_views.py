@@ -35,7 +35,7 @@ def test_grid_query_count_does_not_grow_with_students_or_competencies(
     for competency in [*competencies, *extra]:
         give(student, competency, 3, teacher)
     client.force_login(teacher)
-    with django_assert_num_queries(10):  # 9, the class door (its events in one INSERT ... SELECT, issue 19.3), the standing (19.2)
+    with django_assert_num_queries(9):  # 8, the class door (one query, its answers reused by the permission) (its events in one INSERT ... SELECT, issue 19.3), the standing (19.2)
         response = client.get(reverse("competencies:section-grid", args=[section.pk]))
     assert (len(response.context["students"]), len(response.context["competencies"])) == (student_count, competency_count)
 
@@ -93,7 +93,7 @@ def test_bulk_entry_for_a_class_is_one_request_with_bounded_queries(
         EnrollmentFactory(student=kid, section=section)
     client.force_login(teacher)
     url = reverse("competencies:section-evidence", args=[section.pk]) + f"?competency={competencies[0].pk}"
-    with django_assert_num_queries(27):  # 23, the history rows of the new results (issue 16.2), the plan's accommodations (issue 17.3), the class door (issue 19.3), the person's standing (issue 19.2)
+    with django_assert_num_queries(26):  # 23, the history rows of the new results (issue 16.2), the plan's accommodations (issue 17.3), the class door (issue 19.3), the person's standing (issue 19.2)
         response = client.post(url, _bulk_post(students, competencies[0]))
     assert response.status_code == 302 and response["Location"] == reverse("competencies:section-grid", args=[section.pk])
     assert Evidence.objects.filter(competency=competencies[0], accommodations=["read_aloud"]).count() == class_size
@@ -284,7 +284,7 @@ def test_recording_ticks_each_students_plan_accommodations(
         AccommodationFactory(student=kid, category="assessment", description="Calculator", is_active=False)
     client.force_login(teacher)
     url = reverse("competencies:section-evidence", args=[section.pk]) + f"?competency={competencies[0].pk}"
-    with django_assert_num_queries(13):  # 11, the class door (issue 19.3) and the person's standing (issue 19.2)
+    with django_assert_num_queries(12):  # 11, the class door (issue 19.3) and the person's standing (issue 19.2)
         response = client.get(url)
     html = response.content.decode()
     form = response.context["form"]

@@ -1,6 +1,8 @@
 """Browser harness: Debian's chromium driven by Playwright against pytest-django's live server."""
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +58,30 @@ def browser(allow_orm_beside_playwright):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def requests_finished_before_the_flush(request) -> Iterator[None]:
+    """After each browser test (its contexts closed), wait until the live server has finished what it was
+    still answering (a draft save, the idle warning's status question) before pytest-django's flush empties
+    every table. On PostgreSQL the flush failed once while a request was still writing (CI, stop 25); on the
+    embedded default the live server shares the test's one SQLite connection, and a flush run beside a request
+    left the in-memory database's tables locked for every browser test after it (CI, stop 26).
+
+    Each request the live server answers runs in a thread of its own (socketserver's ThreadingMixIn names it
+    after process_request_thread); the browser's connections are closed with its contexts, so those threads end.
+    """
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _live_server_requests():
+        time.sleep(0.05)
+    assert not _live_server_requests(), "the live server was still answering 15 s after the test's pages closed"
+
+
+def _live_server_requests() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.is_alive() and "process_request_thread" in t.name]
 
 
 @pytest.fixture

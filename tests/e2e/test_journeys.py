@@ -303,7 +303,7 @@ def test_journey_5_director_assigns_case_manager_answers_and_takes_it_into_the_d
     told = [m for m in mail.outbox if m.to == ["parent@demo.test"] and answer in m.body]
     assert len(told) == 1 and item.answer_notified_at is not None
 
-    parent.page.get_by_role("link", name="Messages to the IEP team").click()
+    parent.page.get_by_role("link", name="Messages to the school team").click()
     entry = parent.page.get_by_role("article").filter(has_text=question)
     expect(entry).to_contain_text("Taken into the IEP draft")
     expect(entry).to_contain_text(answer)

@@ -152,7 +152,7 @@ CHILD_PAGES = ["child", "child-learning", "child-goals", "child-about"]
 EXPECTED_QUERIES = {
     "child": 11,  # the summary (one aggregate); now and next (steps with paths, class competencies; prerequisites when a class has no path); goals needing a look (results with goals); highlights (with authors), replies
     "child-learning": 9,  # now and next (steps with paths, class competencies), masteries (with the day each was mastered), term
-    "child-goals": 11,  # profile goals, IEP goals joined to the plan, points, the profile goals they serve, reports, statements of disagreement
+    "child-goals": 10,  # profile goals (those a current IEP goal carries on left out), IEP goals joined to the plan, points, reports, statements of disagreement
     "child-about": 8,  # profile sections, accommodations, statements of disagreement
 }
 
@@ -210,13 +210,14 @@ def test_child_pages_are_tabs_of_one_labelled_nav_with_one_h1_each(client, famil
     aria-current on the page shown; one h1 per page; tables have captions."""
     _rich_child(student, teacher, family, 2)
     client.force_login(family)
-    for name in [*CHILD_PAGES, "input-list", "access-record"]:
+    for name in [*CHILD_PAGES, "child-supports", "input-list", "access-record"]:
         url = reverse(f"family_portal:{name}", args=[student.uuid])
         body = client.get(url).content.decode()
         assert body.count("<h1") == 1, name
         nav = re.search(r'<nav aria-label="Pages about Maya Rivera".*?</nav>', body, re.S).group(0)
-        assert re.findall(r'href="([^"]+)"', nav) == [reverse(f"family_portal:{n}", args=[student.uuid])
-                                                     for n in [*CHILD_PAGES, "input-list", "access-record"]]
+        tabs = [f"family_portal:{n}" for n in [*CHILD_PAGES, "child-supports", "input-list"]]
+        tabs += ["credentials:family-list", "family_portal:access-record"]
+        assert re.findall(r'href="([^"]+)"', nav) == [reverse(tab, args=[student.uuid]) for tab in tabs]
         assert re.findall(r'aria-current="page" href="([^"]+)"', nav) == [url], name
         assert body.count("<table") == body.count("<caption"), name
         assert AccessEvent.objects.filter(student=student, user=family, route_name=f"family_portal:{name}",

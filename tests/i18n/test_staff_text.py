@@ -8,6 +8,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
+from tests.factories.accounts import UserFactory
 from tests.factories.family_portal import HighlightFactory
 from tests.factories.iep import GoalFactory, IEPPlanFactory, ProgressPointFactory, TeamMemberFactory
 from tests.factories.profiles import AccommodationFactory
@@ -88,3 +89,39 @@ def test_an_answer_and_a_highlight_reach_a_spanish_family_in_their_spanish_versi
     with translation.override("es"):
         rendered = Template('{% load reader_language %}{% staff_text i "answer" %}').render(Context({"i": item}))
     assert rendered == "Gracias, hablamos el lunes."
+
+
+def test_a_profile_section_is_marked_for_a_spanish_reading_teacher_and_left_plain_for_an_english_one(
+        client, student, case_manager):
+    """A learner profile's sections are written by staff in paragraphs: on a Spanish page the block carries
+    lang="en" and the note after it (the Spanish crawl found them unmarked on staff pages, stop 26)."""
+    from tests.factories.profiles import ProfileSectionFactory
+
+    ProfileSectionFactory(student=student, text="Loves maps.\n\nReads timelines aloud.")
+    student.disability_category = "Specific learning disability"
+    student.save(update_fields=["disability_category"])
+    client.force_login(case_manager)
+    url = reverse("profiles:detail", args=[student.uuid])
+    english = client.get(url).content.decode()
+    assert '<div class="text-break-anywhere"><p>Loves maps.</p>\n\n<p>Reads timelines aloud.</p></div>' in english
+    assert "written-in" not in english and "</strong> Specific learning disability</p>" in english
+    case_manager.preferred_language = "es"
+    case_manager.save(update_fields=["preferred_language"])
+    spanish = client.get(url).content.decode()
+    assert ('<div class="text-break-anywhere" lang="en"><p>Loves maps.</p>\n\n<p>Reads timelines aloud.</p></div>'
+            '<p class="written-in small text-body-secondary">(en inglés)</p>') in spanish
+    assert '<span lang="en">Specific learning disability</span>' in spanish  # a value staff typed, in English
+
+
+def test_a_spanish_reading_student_reads_her_help_in_the_version_her_team_wrote(client, student):
+    """Her own profile's "Help I can use" goes through the same rule as the family's page: the Spanish version
+    when the team wrote one, else the English marked as such (it printed the English unmarked before)."""
+    AccommodationFactory(student=student, description="Extra time on tests", description_es="Tiempo adicional en pruebas")
+    AccommodationFactory(student=student, description="Audio books")
+    student_user = UserFactory(role="student", email="maya@student.test", preferred_language="es")
+    student.user = student_user
+    student.save(update_fields=["user"])
+    client.force_login(student_user)
+    body = client.get(reverse("profiles:detail", args=[student.uuid])).content.decode()
+    assert '<li class="text-break-anywhere">Tiempo adicional en pruebas</li>' in body and "Extra time" not in body
+    assert '<span lang="en">Audio books</span> <span class="written-in">(en inglés)</span>' in body

@@ -177,7 +177,7 @@ def test_queue_query_count_does_not_grow(client, sped_director, school, guardian
     IEPInput.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - timedelta(days=1))  # on the first page
     StaffAssignmentFactory(school=school, district=school.district, role=StaffAssignment.Role.SPECIAL_EDUCATOR)
     client.force_login(sped_director)
-    with django_assert_num_queries(11):  # the person's standing (roster.access.standing), read from relationships, not User.role (issue 19.2)
+    with django_assert_num_queries(12):  # the person's standing (roster.access.standing), read from relationships, not User.role (issue 19.2); issue 20.5: +1 the evaluations referrals started (iep.deadline_sources, counts)
         response = client.get(reverse("iep:queue"))
     assert len(response.context["page"].object_list) == min(item_count + 1, 25)  # 25 a page
     assert response.context["without_case_manager"].count == 1
@@ -206,7 +206,7 @@ def test_deadlines_query_count_does_not_grow(client, sped_director, school, guar
     _district_inputs(school, guardian, item_count)
     IEPInput.objects.update(created_at=timezone.now() - timedelta(days=40))
     client.force_login(sped_director)
-    with django_assert_num_queries(10):  # 8, and the late reviews with no case manager (count and list: one query) ; issue 19.2: +1 standing
+    with django_assert_num_queries(11):  # 8, and the late reviews with no case manager (count and list: one query) ; issue 19.2: +1 standing; issue 20.5: +1 referrals' evaluations
         response = client.get(reverse("iep:deadlines"), {"within": "30"})
     deadlines = response.context["deadlines"]
     assert (len(deadlines.reviews), len(deadlines.overdue_inputs), deadlines.overdue_count) == (
@@ -226,7 +226,7 @@ def test_deadlines_list_the_soonest_50_for_the_district_and_all_of_a_chosen_scho
     other = SchoolFactory(district=school.district, name="Oak Middle School")
     _district_inputs(other, guardian, 2)
     client.force_login(sped_director)
-    with django_assert_num_queries(10):  # with the late reviews with no case manager ; issue 19.2: +1 standing
+    with django_assert_num_queries(11):  # with the late reviews with no case manager ; issue 19.2: +1 standing; issue 20.5: +1 referrals' evaluations
         everything = client.get(reverse("iep:deadlines"), {"within": "30"})
     deadlines = everything.context["deadlines"]
     assert (len(deadlines.reviews), deadlines.reviews_count, deadlines.total_reviews) == (50, 57, 57)
@@ -234,7 +234,7 @@ def test_deadlines_list_the_soonest_50_for_the_district_and_all_of_a_chosen_scho
     assert "57 annual reviews are due in this window." in page and "The soonest 50 of each are listed below." in page
     assert f'href="?within=30&amp;school={other.pk}"' in page
 
-    with django_assert_num_queries(10):  # + the standing (issue 19.2)
+    with django_assert_num_queries(11):  # + the standing (issue 19.2), + the referrals' evaluations (issue 20.5)
         one_school = client.get(reverse("iep:deadlines"), {"within": "30", "school": other.pk})
     deadlines = one_school.context["deadlines"]
     assert {plan.student.school for plan in deadlines.reviews} == {other} and len(deadlines.reviews) == 2

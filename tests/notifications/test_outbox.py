@@ -32,6 +32,7 @@ EMAIL_TASKS = [
     "accounts.send_invitations", "accounts.send_lockout_notice", "accounts.send_security_notice",
     "family_portal.send_highlight_notices", "family_portal.send_weekly_digests", "family_portal.tell_author_of_reply",
     "iep.notify_answer", "iep.notify_assignment", "iep.notify_family_report", "iep.notify_goal_flag", "iep.notify_new_input",
+    "mtss.send_family_notices", "sso.send_sign_in_link",
 ]
 
 

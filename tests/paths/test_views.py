@@ -102,7 +102,7 @@ def test_section_pacing_query_count_does_not_grow(client, teacher, section, stud
     grow_template(template, framework, extra_steps)
     assign([student, *class_of(section, students)])
     client.force_login(teacher)
-    with django_assert_num_queries(9):  # the class door: one access event per student, one INSERT ... SELECT (issue 19.3); the standing (19.2)
+    with django_assert_num_queries(8):  # the class door: one query, its answers reused by the permission; one access event per student, one INSERT ... SELECT (issue 19.3); the standing (19.2)
         response = client.get(reverse("paths:section-pacing", args=[section.pk]))
     assert len(response.context["rows"]) == students + 1
     assert {row.pace.total for row in response.context["rows"]} == {3 + extra_steps}
@@ -127,7 +127,7 @@ def test_group_suggestions_query_count_and_groups(client, teacher, section, stud
     assign([student, *class_of(section, students - 1)])
     LearningSessionFactory(section=section, staff=teacher, students=[student])
     client.force_login(teacher)
-    with django_assert_num_queries(12):  # the class door (issue 19.3), the standing (issue 19.2)
+    with django_assert_num_queries(12):  # the class door (issue 19.3), the standing (19.2), the support plans (20.7)
         response = client.get(reverse("paths:section-groups", args=[section.pk]))
     suggestions = response.context["suggestions"]
     assert sum(len(s.students) for s in suggestions) == students

@@ -258,3 +258,34 @@ def test_command_prints_the_report_and_fails_on_bad_files(tmp_path):
     assert "students: created 2, deactivated 0, unchanged 0, updated 0" in out.getvalue()
     with pytest.raises(CommandError, match="Refused: 8 errors, nothing was changed."):
         call_command("import_oneroster", str(SAMPLES / "v1p1-bulk-catalyst-full"), stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("how", ["missing from a bulk file", "turned off in the file"])
+def test_a_student_turned_off_by_the_roster_can_no_longer_sign_in(tmp_path, rf, how):
+    """T5 and issue 22: her own account closes with her record (password and single sign-on alike); her family's
+    guardianship is the roster's to end, not her account's."""
+    from django.contrib.auth import authenticate
+
+    from tests.factories.accounts import UserFactory
+
+    def signs_in() -> bool:
+        return authenticate(rf.post("/"), username="stu-2@synthetic.test", password="a long enough passphrase 42") is not None
+
+    files = RosterFiles(students=4, staff=1, guardians=4, enrollments=4)
+    import_oneroster(source=files.write(tmp_path / "one"), district=None)
+    account = UserFactory(email="stu-2@synthetic.test", role=User.Role.STUDENT)
+    account.set_password("a long enough passphrase 42")
+    account.save()
+    Student.objects.filter(sourced_id="stu-2").update(user=account)
+    assert signs_in()
+    if how == "missing from a bulk file":
+        files.rows["users"] = [row for row in files.rows["users"] if row["sourcedId"] != "stu-2"]
+        files.rows["enrollments"] = [row for row in files.rows["enrollments"] if row["userSourcedId"] != "stu-2"]
+    else:
+        files.rows["users"] = [dict(row, enabledUser="false") if row["sourcedId"] == "stu-2" else row for row in files.rows["users"]]
+    result = import_oneroster(source=files.write(tmp_path / "two"), district=None)
+    assert result.errors == []
+    assert Student.objects.get(sourced_id="stu-2").is_active is False
+    account.refresh_from_db()
+    assert account.is_active is False
+    assert not signs_in()

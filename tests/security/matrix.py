@@ -72,6 +72,22 @@ def _iep_report(student) -> int:
     return student.iep_progress_reports.order_by("pk").values_list("pk", flat=True).first() or 0
 
 
+# mtss: who sets tiers and starts plans (teaches | has_on_caseload | the school's problem-solving team); every demo
+# subject has a support plan (Maya's is closed, from before her IEP).
+MTSS_MANAGERS = {"teacher", "teacher2", "casemanager", "slp", "principal"}
+# Maple's problem-solving team decides and refers (with the caseload: slp@ for Maya); Cedar has no team in the demo.
+MTSS_TEAM = {"principal", "casemanager"}
+MAPLE_SUBJECTS = frozenset({"maya", "other_family"})
+
+
+# Students with an active support plan (a support team the family may write to).
+SUPPORTED_SUBJECTS = frozenset({"other_family", "other_school"})
+
+
+def _mtss_plan(student) -> int:
+    return student.support_plans.order_by("pk").values_list("pk", flat=True).first() or 0
+
+
 # family_portal: the parents, and who posts highlights (teaches | has_on_caseload).
 FAMILIES = {"parent", "parent2"}
 HIGHLIGHT_POSTERS = {"teacher", "teacher2", "casemanager", "slp"}
@@ -181,6 +197,58 @@ def _school1_template(world, with_step: bool = False) -> dict:
     return kwargs
 
 
+def _demo_provider(for_families: bool = False) -> int:
+    from sso.models import IdentityProvider
+
+    providers = IdentityProvider.objects.filter(district__isnull=for_families)
+    return providers.values_list("pk", flat=True).order_by("pk").first() or 0
+
+
+# credentials (issue 21): the family (holds the rights over the record) chooses, downloads, withdraws; the case
+# manager or the director revokes (demo: Maya's case manager). credentials/demo.py gives each subject a credential.
+CREDENTIAL_MANAGERS = {"maya": {"casemanager", "director"}, "other_family": set(), "other_school": set()}
+SEES_MAYA = {p for p, subjects in SEES.items() if "maya" in subjects}
+
+
+def _credential(student) -> dict:
+    return {"credential_id": student.credentials.order_by("pk").values_list("uuid", flat=True).first()}
+
+
+def _learner_record(student) -> dict:
+    return {"record_id": student.learner_records.order_by("pk").values_list("uuid", flat=True).first()}
+
+
+def _micro(world) -> dict:
+    from credentials.models import MicroCredential
+
+    return {"micro_id": MicroCredential.objects.order_by("pk").values_list("pk", flat=True).first()}
+
+
+def _award(world) -> dict:
+    """casemanager@'s award (credentials/demo.py)."""
+    from credentials.models import Submission
+
+    return {"award_id": Submission.objects.filter(award_uuid__isnull=False).values_list("award_uuid", flat=True).first()}
+
+
+def _waiting_submission(world) -> dict:
+    """teacher@'s submission waiting for review, with a PDF (credentials/demo.py)."""
+    from credentials.models import Submission
+
+    return {"submission_id": Submission.objects.filter(status="submitted").values_list("pk", flat=True).first()}
+
+
+NON_STAFF_403 = {p: 403 for p in SIGNED_IN - STAFF}
+
+
+def _maya_credential(world) -> dict:
+    return {"credential_id": _credential(world["students"]["maya"])["credential_id"]}
+
+
+def _demo_district(world) -> dict:
+    return {"district_id": world["students"]["maya"].school.district_id}
+
+
 MATRIX: dict[str, StudentRoute | Route] = {
     # accounts
     "accounts:home": Route(expect={p: 302 for p in SIGNED_IN}),
@@ -214,6 +282,21 @@ MATRIX: dict[str, StudentRoute | Route] = {
     # (the drafts go through the door with their form's permission: tests/roster/test_drafts.py)
     "accounts:session-status": Route(other=200),
     "accounts:session-extend": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405),
+    # sso (issue 22): the demo district's provider is turned off; a callback without a known state is refused
+    "sso:start": Route(other=404, anonymous=404, kwargs=lambda w: {"provider_id": _demo_provider()}),
+    "sso:callback": Route(other=400, anonymous=400),
+    # SAML (issue 22): Waypoint's metadata is public; the ACS takes only the IdP's POST; a parked response
+    # that is not there (expired, used or made up) is refused
+    "sso:saml-metadata": Route(other=200, anonymous=200),
+    "sso:saml-acs": Route(other=405, anonymous=405),
+    "sso:saml-continue": Route(other=400, anonymous=400, kwargs=lambda w: {"key": "gone"}),
+    "sso:link-request": Route(other=200, anonymous=200),
+    "sso:link-sent": Route(other=200, anonymous=200),
+    "sso:link-sign-in": Route(other=404, anonymous=404, kwargs=lambda w: {"token": "tampered"}),
+    "sso:methods": only(SIGNED_IN),
+    "sso:unlink": Route(expect={p: 405 for p in SIGNED_IN}, kwargs=lambda w: {"identity_id": 1}),
+    # the demo's provider for families' own Google accounts is turned off (no client): nobody can start a link
+    "sso:link-own": Route(other=404, kwargs=lambda w: {"provider_id": _demo_provider(for_families=True)}),
     "roster:draft-profile-section": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405,
                                           kwargs=lambda w: {"student_id": w["students"]["maya"].uuid, "part": "needs"}),
     "roster:draft-family-input": Route(expect={p: 405 for p in SIGNED_IN}, anonymous=405,
@@ -292,8 +375,26 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "iep:deadlines": only(IEP_REVIEWERS),
     "iep:reports-generate": Route(expect={"director": 405}),
     "iep:reports-progress": Route(expect={"director": 200}, query="?period=2026-Q3"),
+    # mtss (issue 20): staff who work with the student, the school's problem-solving team (principal@ and casemanager@
+    # sit on Maple's) and the interventionist see tiered supports; teachers, the caseload and the team set tiers and
+    # start plans; they and the interventionist record results and sessions. Families and the student: 403.
+    "mtss:student": StudentRoute(allowed=STAFF),
+    "mtss:tier-change": StudentRoute(allowed=MTSS_MANAGERS, ok=405),
+    "mtss:plan-new": StudentRoute(allowed=MTSS_MANAGERS),
+    "mtss:plan": StudentRoute(allowed=STAFF, extra_kwargs=lambda w, s: {"plan_id": _mtss_plan(s)}),
+    "mtss:result-add": StudentRoute(allowed=MTSS_MANAGERS, ok=405, extra_kwargs=lambda w, s: {"plan_id": _mtss_plan(s)}),
+    "mtss:session-add": StudentRoute(allowed=MTSS_MANAGERS, ok=405, extra_kwargs=lambda w, s: {"plan_id": _mtss_plan(s)}),
+    "mtss:decision-add": StudentRoute(allowed=MTSS_TEAM, ok=405, subjects=MAPLE_SUBJECTS),
+    "mtss:referral": StudentRoute(allowed=MTSS_TEAM | {"slp"}, subjects=MAPLE_SUBJECTS),
+    # The family's messages to the support team: Maple's team, and the interventionist of an active plan (teacher2@ gives
+    # the Cedar student's); the IEP inputs' own row (issue 20.6).
+    "mtss:input-answer": StudentRoute(allowed=MTSS_TEAM, ok=405, allowed_on={"other_school": {"teacher2"}},
+                                      extra_kwargs=lambda w, s: {"input_id": _iep_input(s)}),
+    "mtss:screening-import": only({"principal", "casemanager"}),
+    "mtss:overview": only(STAFF),
     # family_portal: the family's pages are the parents' alone (staff who see the child get 403);
     # staff who teach the child or have them on caseload post highlights and see the family's replies.
+    "family_portal:child-supports": StudentRoute(allowed=FAMILIES),  # extra help (MTSS, issue 20.6)
     "family_portal:home": only(FAMILIES),
     "family_portal:welcome": only(FAMILIES),
     "family_portal:preferences": only(FAMILIES),
@@ -307,6 +408,8 @@ MATRIX: dict[str, StudentRoute | Route] = {
                                              extra_kwargs=lambda w, s: {"report_id": _iep_report(s)}),
     "family_portal:input-list": StudentRoute(allowed=FAMILIES),
     "family_portal:input-new": StudentRoute(allowed=FAMILIES, subjects=IEP_SUBJECTS),
+    # To the support team of an active tier 2 or 3 plan (Maya's is closed: 403), issue 20.6.
+    "family_portal:support-input-new": StudentRoute(allowed=FAMILIES, subjects=SUPPORTED_SUBJECTS),
     "family_portal:input-sent": StudentRoute(allowed=FAMILIES, subjects=IEP_SUBJECTS,
                                              extra_kwargs=lambda w, s: {"input_id": _iep_input(s)}),
     "family_portal:access-record": StudentRoute(allowed=FAMILIES),
@@ -338,6 +441,41 @@ MATRIX: dict[str, StudentRoute | Route] = {
     "paths:session-new": Route(expect={**MATH_GRID, "principal": 403}, kwargs=_math_section),
     "paths:my-sessions": only(STAFF),
     "paths:school-sessions": only({"principal"}),
+    # credentials: public documents a verifier reads, the evidence link (through the door), the family, the staff
+    "credentials:issuer": Route(other=200, anonymous=200, kwargs=_demo_district),
+    "credentials:jwks": Route(other=200, anonymous=200, kwargs=_demo_district),
+    "credentials:status-list": Route(other=200, anonymous=200, kwargs=_demo_district),
+    "credentials:verify": Route(other=200, anonymous=200, kwargs=_maya_credential),
+    "credentials:evidence": Route(expect={p: 302 for p in SEES_MAYA}, other=404, kwargs=_maya_credential),
+    "credentials:family-list": StudentRoute(allowed=FAMILIES),
+    "credentials:choose": StudentRoute(allowed=FAMILIES, ok=405),
+    "credentials:download-json": StudentRoute(allowed=FAMILIES, extra_kwargs=lambda w, s: _credential(s)),
+    "credentials:download-jwt": StudentRoute(allowed=FAMILIES, extra_kwargs=lambda w, s: _credential(s)),
+    "credentials:withdraw": StudentRoute(allowed=FAMILIES, ok=405, extra_kwargs=lambda w, s: _credential(s)),
+    "credentials:record-make": StudentRoute(allowed=FAMILIES, ok=405),
+    "credentials:record-json": StudentRoute(allowed=FAMILIES, extra_kwargs=lambda w, s: _learner_record(s)),
+    "credentials:record-jwt": StudentRoute(allowed=FAMILIES, extra_kwargs=lambda w, s: _learner_record(s)),
+    # educators' micro-credentials: staff earn them, director@ is the demo district's reviewer and sees the holders
+    "credentials:micro-catalogue": only(STAFF),
+    "credentials:micro-detail": Route(expect={p: 200 for p in STAFF}, kwargs=_micro),
+    "credentials:micro-award-json": Route(expect={"casemanager": 200} | NON_STAFF_403, other=404, kwargs=_award),
+    "credentials:micro-award-jwt": Route(expect={"casemanager": 200} | NON_STAFF_403, other=404, kwargs=_award),
+    "credentials:micro-queue": only({"director"}),
+    "credentials:micro-review": Route(expect={"director": 200}, kwargs=_waiting_submission),
+    "credentials:micro-file": Route(expect={"teacher": 200, "director": 200} | NON_STAFF_403, other=404, kwargs=_waiting_submission),
+    "credentials:micro-holders": only({"director"}),
+    # revoking an award: the district's administrator and its special-education director (issue 21)
+    "credentials:micro-awards": only({"admin", "director"}),
+    "credentials:micro-revoke": Route(expect={"admin": 200, "director": 200}, kwargs=_award),
+    # the student's own page: she sees hers; Maya (10) is under the demo district's age (13), so choosing and
+    # downloading stay with her family: 403 for her too
+    "credentials:mine": StudentRoute(allowed={"student"}),
+    "credentials:mine-choose": StudentRoute(allowed=set(), ok=405),
+    "credentials:mine-json": StudentRoute(allowed=set(), extra_kwargs=lambda w, s: _credential(s)),
+    "credentials:mine-jwt": StudentRoute(allowed=set(), extra_kwargs=lambda w, s: _credential(s)),
+    "credentials:student": StudentRoute(allowed={"casemanager", "director"}, allowed_on=CREDENTIAL_MANAGERS),
+    "credentials:revoke": StudentRoute(allowed={"casemanager", "director"}, allowed_on=CREDENTIAL_MANAGERS, ok=405,
+                                       extra_kwargs=lambda w, s: _credential(s)),
     # privacy: the family's rights (guardians with the right to records; the student from 18, not in the demo);
     # the director exports for the district; staff who work with the student see the family's requests; the
     # school leader or the director decides them; the director sees who may access records (IDEA 300.623(d)).

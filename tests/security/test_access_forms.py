@@ -34,11 +34,13 @@ def _disagreements() -> list:
     students = list(Student.objects.select_related("school__district", "user"))
     sees = {u.pk: set(access.visible_students(u).values_list("pk", flat=True)) for u in people}
     reviews = {u.pk: set(access.reviewable_students(u).values_list("pk", flat=True)) for u in people}
+    supports = {u.pk: set(access.mtss_students(u).values_list("pk", flat=True)) for u in people}
     for s in students:
         staff_seeing = set(access.staff_who_may_see(s).values_list("pk", flat=True))
         guardians = set(access.guardians_with_rights(s).values_list("pk", flat=True))
         handlers = set(access.input_handlers(s).values_list("pk", flat=True))
         reviewers = set(access.input_reviewers(s).values_list("pk", flat=True))
+        answerers = set(access.support_team(s).values_list("pk", flat=True))
         readers = {u.pk for u in access.family_readers(s)}
         passed = access.rights_passed_to_student(s)
         if passed != (s.is_adult and not s.is_dependent_adult):
@@ -55,6 +57,8 @@ def _disagreements() -> list:
                 "staff_who_may_see": (u.pk in staff_seeing, staff),
                 "guardians_with_rights": (u.pk in guardians, guardian),
                 "reviewable_students": (s.pk in reviews[u.pk], _rule("iep.review_queue", u, s)),
+                "mtss_students": (s.pk in supports[u.pk], _rule("mtss.view", u, s)),
+                "support_team": (u.pk in answerers, _rule("mtss.answer_input", u, s)),
                 "input_handlers": (u.pk in handlers, _rule("iep.handle_input", u, s)),
                 "input_reviewers": (u.pk in reviewers, bool(access.has_iep.test(u, s)) and bool(
                     access.is_case_manager_of.test(u, s) if has_manager else access.directs_special_education_for.test(u, s))),

@@ -63,3 +63,23 @@ def test_guardian_of_one_child_does_not_see_a_sibling_without_guardianship(guard
     assert list(visible_students(guardian)) == [student]
     GuardianshipFactory(guardian=guardian, student=sibling)
     assert set(visible_students(guardian)) == {student, sibling}
+
+
+def test_the_family_pages_list_exactly_the_children_they_open(demo):
+    """children_of (the family's child switch, home and rights pages) is the list form of family_portal.view_child."""
+    from roster.selectors import children_of
+
+    students = list(Student.objects.all())
+    for user in User.objects.all():
+        listed = set(children_of(user).values_list("pk", flat=True))
+        assert listed == {s.pk for s in students if user.has_perm("family_portal.view_child", s)}, user.email
+
+
+def test_a_teacher_who_is_a_parent_without_record_rights_gets_no_family_pages_for_her_pupil(teacher, student):
+    """She sees the pupil as his teacher; the family pages (family_portal.view_child) are not hers to open."""
+    from roster.selectors import children_of
+
+    GuardianshipFactory(guardian=teacher, student=student, may_access_records=False)
+    assert teacher.has_perm("roster.view_student", student)
+    assert not teacher.has_perm("family_portal.view_child", student)
+    assert list(children_of(teacher)) == []

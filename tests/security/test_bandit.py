@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-PRODUCT = ["accounts", "audit", "competencies", "config", "family_portal", "iep", "notifications", "paths",
+PRODUCT = ["accounts", "audit", "competencies", "config", "credentials", "family_portal", "iep", "notifications", "paths",
            "privacy", "profiles", "roster", "manage.py"]
 
 

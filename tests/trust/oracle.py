@@ -22,6 +22,7 @@ class World:
     leaders: set  # (user pk, school pk)
     directors: set  # (user pk, district pk)
     guardians_of: dict  # student pk -> set of guardian pks with an active guardianship and the right to records
+    referred: set  # student pks referred for a special education evaluation (Child Find: the director's too)
 
     @classmethod
     def load(cls, today: date) -> "World":
@@ -45,14 +46,17 @@ class World:
         for g in Guardianship.objects.all():
             if g.is_active and g.may_access_records:
                 guardians_of.setdefault(g.student_id, set()).add(g.guardian_id)
-        return cls(today, students, teachers_of, caseload_of, leaders, directors, guardians_of)
+        from mtss.models import Referral
+
+        referred = set(Referral.objects.values_list("student_id", flat=True))
+        return cls(today, students, teachers_of, caseload_of, leaders, directors, guardians_of, referred)
 
     def works_with(self, user, s) -> bool:
         return (
             user.pk in self.teachers_of.get(s.pk, set())
             or user.pk in self.caseload_of.get(s.pk, set())
             or (user.pk, s.school_id) in self.leaders
-            or (s.plan != "none" and (user.pk, s.school.district_id) in self.directors)
+            or ((s.plan != "none" or s.pk in self.referred) and (user.pk, s.school.district_id) in self.directors)
         )
 
     def can_view(self, user, s) -> bool:

@@ -17,8 +17,10 @@ from competencies import services as competency_services
 from config.celery import app
 from family_portal.models import Highlight, HighlightReply
 from iep.models import Goal, IEPInput, ProgressReport
+from mtss.models import SupportPlan
 from roster.importers import service as roster_import
 from roster.models import District, Student
+from sso.models import SignInLink
 from tests.roster.roster_files import RosterFiles
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +70,13 @@ def _world(demo, tmp_path: Path) -> dict:
         "iep.notify_goal_flag": {"goal_id": goal.pk},
         "iep.notify_new_input": {"input_id": answered.pk},
         "iep.sweep_outbox": {},
+        "mtss.send_family_notices": {"plan_id": SupportPlan.objects.filter(student__guardianships__isnull=False).first().pk},
+        "mtss.sweep_outbox": {},
         "privacy.purge_departed": {},
         "roster.import_oneroster": {"run_id": run.pk},
+        "sso.send_sign_in_link": {"link_id": SignInLink.objects.create(
+            user=family, token_hash="0" * 64, expires_at=timezone.now() + timedelta(minutes=15), network="203.0.113.x").pk,
+            "token": "a-token-only-this-test-knows"},
     }
 
 

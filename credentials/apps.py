@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CredentialsConfig(AppConfig):
+    name = "credentials"
+    verbose_name = _("Credentials (Open Badges)")
+
+    def ready(self):
+        from . import signals  # noqa: F401
