@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from accounts.models import User
 from roster.models import Caseload, StaffAssignment, Student
@@ -28,6 +29,16 @@ from tests.factories.roster import (
 def _fast_tests(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language. A request by a Spanish reader leaves Spanish active in
+    the test's thread (the middleware activates the account's language, as Django's LocaleMiddleware does), and
+    a later test in the same process that calls a service directly would read its messages in Spanish."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
