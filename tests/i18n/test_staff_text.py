@@ -125,3 +125,62 @@ def test_a_spanish_reading_student_reads_her_help_in_the_version_her_team_wrote(
     body = client.get(reverse("profiles:detail", args=[student.uuid])).content.decode()
     assert '<li class="text-break-anywhere">Tiempo adicional en pruebas</li>' in body and "Extra time" not in body
     assert '<span lang="en">Audio books</span> <span class="written-in">(en inglés)</span>' in body
+
+
+# --- Notes and reasons staff write on staff pages: marked English for a Spanish-reading colleague ------------------
+
+@pytest.fixture
+def spanish_teacher(teacher):
+    teacher.preferred_language = "es"
+    teacher.save(update_fields=["preferred_language"])
+    return teacher
+
+
+def test_support_plan_notes_and_tier_reasons_are_marked_for_a_spanish_reading_teacher(client, spanish_teacher, student):
+    from mtss import services as mtss
+    from tests.factories.mtss import SupportPlanFactory
+
+    plan = SupportPlanFactory(student=student, interventionist=spanish_teacher)
+    with translation.override("en"):
+        mtss.set_tier(student=student, area="reading", tier=2, reason="Fall screening: 15th percentile", by=spanish_teacher)
+        mtss.record_result(plan=plan, measured_on=plan.start_date + timedelta(days=7), value=45,
+                           note="Tired after recess", by=spanish_teacher)
+        mtss.log_session(plan=plan, held_on=plan.start_date + timedelta(days=8), delivered=False, minutes=None,
+                         missed_reason="other", note="Fire drill", by=spanish_teacher)
+    client.force_login(spanish_teacher)
+    plan_page = client.get(reverse("mtss:plan", args=[student.uuid, plan.pk])).content.decode()
+    assert '<td><span lang="en">Tired after recess</span></td>' in plan_page
+    assert '<td><span lang="en">Fire drill</span></td>' in plan_page
+    student_page = client.get(reverse("mtss:student", args=[student.uuid])).content.decode()
+    assert '<td><span lang="en">Fall screening: 15th percentile</span></td>' in student_page
+
+
+def test_a_voided_results_reason_is_marked_in_the_goals_history(client, student, case_manager):
+    from iep import services as iep
+
+    case_manager.preferred_language = "es"
+    case_manager.save(update_fields=["preferred_language"])
+    plan = IEPPlanFactory(student=student, case_manager=case_manager)
+    goal = GoalFactory(plan=plan)
+    point = ProgressPointFactory(goal=goal, measured_on=goal.baseline_date + timedelta(days=7), value=44,
+                                 note="Probe 3", recorded_by=case_manager)
+    iep.void_result(goal=goal, point_id=point.pk, by=case_manager, version=point.version, reason="Typed twice")
+    client.force_login(case_manager)
+    body = client.get(reverse("iep:goal-detail", args=[student.uuid, goal.pk])).content.decode()
+    assert '<div class="small"><span lang="en">Probe 3</span></div>' in body
+    assert ': <span lang="en">Typed twice</span>' in body
+
+
+def test_a_path_templates_names_and_descriptions_are_marked_for_a_spanish_reading_teacher(client, spanish_teacher, school):
+    from tests.factories.competencies import FrameworkFactory
+    from tests.factories.paths import PathTemplateFactory, TemplateStepFactory
+
+    template = PathTemplateFactory(school=school, framework=FrameworkFactory(), title="Fractions",
+                                   description="Six weeks of fractions.")
+    TemplateStepFactory(template=template, title="Halves", description="Fold paper in two.")
+    client.force_login(spanish_teacher)
+    body = client.get(reverse("paths:template-detail", args=[template.pk])).content.decode()
+    assert '<h1 class="h2"><span lang="en">Fractions</span></h1>' in body
+    assert '<p><span lang="en">Six weeks of fractions.</span> <span class="written-in">(en inglés)</span></p>' in body
+    assert '1. <span lang="en">Halves</span></h2>' in body
+    assert '<p><span lang="en">Fold paper in two.</span> <span class="written-in">(en inglés)</span></p>' in body
