@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
@@ -93,11 +94,13 @@ class Loader:
         for org in school_orgs:
             school = existing.get(org.sourced_id)
             if school is not None and school.district_id != self.district.pk:
-                self.error("orgs.csv", org.line, f"School “{org.sourced_id}” belongs to another district.")
+                message = _("School “%(id)s” belongs to another district.") % {"id": org.sourced_id}
+                self.error("orgs.csv", org.line, message)
                 continue
             if org.deleted:
                 if school is not None:
-                    self.warn("orgs.csv", org.line, f"School “{org.name}” is marked tobedeleted; schools are kept, with their records.")
+                    message = _("School “%(name)s” is marked tobedeleted; schools are kept, with their records.")
+                    self.warn("orgs.csv", org.line, message % {"name": org.name})
                     self.schools[org.sourced_id] = school
                 continue
             if school is None:
@@ -113,12 +116,13 @@ class Loader:
 
     def _resolve_district(self, district_orgs) -> None:
         if len(district_orgs) > 1:
-            self.error("orgs.csv", district_orgs[1].line, "The file names more than one district; import one district at a time.")
+            message = _("The file names more than one district; import one district at a time.")
+            self.error("orgs.csv", district_orgs[1].line, message)
             return
         org = district_orgs[0] if district_orgs else None
         if self.district is None:
             if org is None:
-                self.error("orgs.csv", 0, "The file names no district, and no district was chosen for it.")
+                self.error("orgs.csv", 0, _("The file names no district, and no district was chosen for it."))
                 return
             self.district, created = District.objects.get_or_create(sourced_id=org.sourced_id, defaults={"name": org.name})
             self.counts["districts"]["created" if created else "unchanged"] += 1
@@ -126,7 +130,8 @@ class Loader:
         if org is None:
             return
         if self.district.sourced_id and self.district.sourced_id != org.sourced_id:
-            self.error("orgs.csv", org.line, f"This file is for the district “{org.sourced_id}”, not for {self.district.name}.")
+            message = _("This file is for the district “%(id)s”, not for %(district)s.")
+            self.error("orgs.csv", org.line, message % {"id": org.sourced_id, "district": self.district.name})
         elif not self.district.sourced_id:
             self.district.sourced_id = org.sourced_id
             self.district.save(update_fields=["sourced_id"])
@@ -148,7 +153,8 @@ class Loader:
             term = existing.get(record.sourced_id)
             values = {"name": record.title[:100], "start_date": record.start_date, "end_date": record.end_date}
             if term is not None and term.district_id != self.district.pk:
-                self.error("academicSessions.csv", record.line, f"Session “{record.sourced_id}” belongs to another district.")
+                message = _("Session “%(id)s” belongs to another district.") % {"id": record.sourced_id}
+                self.error("academicSessions.csv", record.line, message)
                 continue
             if term is None:
                 term = Term(district=self.district, sourced_id=record.sourced_id, **values)
@@ -168,17 +174,21 @@ class Loader:
         for record in records:
             section = existing.get(record.sourced_id)
             if section is not None and section.school.district_id != self.district.pk:
-                self.error("classes.csv", record.line, f"Class “{record.sourced_id}” belongs to another district.")
+                message = _("Class “%(id)s” belongs to another district.") % {"id": record.sourced_id}
+                self.error("classes.csv", record.line, message)
                 continue
             if record.deleted:
                 if section is not None:
                     emptied.append(section.pk)
                 continue
             school, term = self.school(record.school_id), self.terms.get(record.term_id)
-            if school is None or term is None:
-                missing = "school" if school is None else "session"
-                name = record.school_id if school is None else record.term_id
-                self.error("classes.csv", record.line, f"The class names a {missing}, “{name}”, that is neither in the file nor in Waypoint.")
+            if school is None:
+                message = _("The class names a school, “%(id)s”, that is neither in the file nor in Waypoint.")
+                self.error("classes.csv", record.line, message % {"id": record.school_id})
+                continue
+            if term is None:
+                message = _("The class names a session, “%(id)s”, that is neither in the file nor in Waypoint.")
+                self.error("classes.csv", record.line, message % {"id": record.term_id})
                 continue
             values = {"school": school, "term": term, "name": record.title[:200], "subject": record.subject[:100], "period": record.period[:20]}
             if section is None:
@@ -196,7 +206,7 @@ class Loader:
         """A class marked tobedeleted loses its roster; the class row stays for the records that point at it."""
         if not section_ids:
             return
-        removed, _ = Enrollment.objects.filter(section_id__in=section_ids).delete()
+        Enrollment.objects.filter(section_id__in=section_ids).delete()
         TeachingEnrollment.objects.filter(section_id__in=section_ids).delete()
         Section.teachers.through.objects.filter(section_id__in=section_ids).delete()
         self.counts["sections"]["emptied"] += len(section_ids)
@@ -212,7 +222,8 @@ class Loader:
         people = [u for u in self.roster.users if u.role in GUARDIAN_ROLES or u.role in STAFF_ROLES]
         for user in self.roster.users:
             if user.role in NOT_IMPORTED_ROLES:
-                self.warn("users.csv", user.line, f"Accounts with the role {user.role} are not imported; add them by hand.")
+                message = _("Accounts with the role %(role)s are not imported; add them by hand.") % {"role": user.role}
+                self.warn("users.csv", user.line, message)
         self.deactivate_named([u.sourced_id for u in self.roster.users if u.deleted and not u.role])
         self.load_students(students)
         self.progress("users", len(students))
@@ -224,11 +235,13 @@ class Loader:
         for record in records:
             student = existing.get(record.sourced_id)
             if student is not None and student.school.district_id != self.district.pk:
-                self.error("users.csv", record.line, f"Student “{record.sourced_id}” belongs to another district.")
+                message = _("Student “%(id)s” belongs to another district.") % {"id": record.sourced_id}
+                self.error("users.csv", record.line, message)
                 continue
             school = next((s for s in map(self.school, record.org_ids) if s is not None), None)
             if school is None and student is None and not record.deleted:
-                self.error("users.csv", record.line, "The student's organisation is not a school in the file or in Waypoint.")
+                message = _("The student's organisation is not a school in the file or in Waypoint.")
+                self.error("users.csv", record.line, message)
                 continue
             values = {
                 "first_name": record.given_name[:100], "last_name": record.family_name[:100],
@@ -271,12 +284,13 @@ class Loader:
             if user is None and record.deleted:
                 continue
             if user is None and not record.email:
-                self.warn("users.csv", record.line, "No email address, so no account can be made; skipped.")
+                self.warn("users.csv", record.line, _("No email address, so no account can be made; skipped."))
                 continue
             if user is None:
                 user = by_email.get(record.email)
                 if user is not None and (user.pk in claimed or user.role == User.Role.STUDENT):
-                    self.error("users.csv", record.line, f"The email {record.email} already belongs to another person in Waypoint.")
+                    message = _("The email %(email)s already belongs to another person in Waypoint.")
+                    self.error("users.csv", record.line, message % {"email": record.email})
                     continue
                 if user is not None:
                     claimed.add(user.pk)
@@ -410,8 +424,10 @@ class Loader:
                 continue
             student, section = self._student(record.user_id), self.sections.get(record.class_id)
             if student is None or section is None or not student.pk:
-                what = "student" if student is None else "class"
-                self.error("enrollments.csv", record.line, f"The enrollment names a {what} that is neither in the file nor in Waypoint.")
+                message = (_("The enrollment names a student that is neither in the file nor in Waypoint.")
+                           if student is None else
+                           _("The enrollment names a class that is neither in the file nor in Waypoint."))
+                self.error("enrollments.csv", record.line, message)
                 continue
             if enrollment is None:
                 if (student.pk, section.pk) in pairs:
@@ -444,8 +460,10 @@ class Loader:
                 continue
             teacher, section = self.people.get(record.user_id) or self._person(record.user_id), self.sections.get(record.class_id)
             if teacher is None or section is None:
-                what = "teacher" if teacher is None else "class"
-                self.error("enrollments.csv", record.line, f"The enrollment names a {what} that is neither in the file nor in Waypoint.")
+                message = (_("The enrollment names a teacher that is neither in the file nor in Waypoint.")
+                           if teacher is None else
+                           _("The enrollment names a class that is neither in the file nor in Waypoint."))
+                self.error("enrollments.csv", record.line, message)
                 continue
             if teaching is None:
                 new.append(TeachingEnrollment(section=section, teacher=teacher, sourced_id=record.sourced_id))

@@ -268,7 +268,8 @@ def read_package(source: str | Path | bytes) -> Package:
         return package
     lower = {name.lower(): name for name in files}
     if "manifest.csv" not in lower:
-        package.problems.append(Problem("manifest.csv", 0, "The package has no manifest.csv, so it is not a OneRoster file."))
+        message = _("The package has no manifest.csv, so it is not a OneRoster file.")
+        package.problems.append(Problem("manifest.csv", 0, message))
         return package
     _read_manifest(package, files[lower["manifest.csv"]])
     if package.version not in VERSIONS:
@@ -279,10 +280,12 @@ def read_package(source: str | Path | bytes) -> Package:
         wanted = f"{name}.csv"
         actual = files.get(wanted) and wanted or lower.get(wanted.lower())
         if actual is None:
-            package.problems.append(Problem(wanted, 0, f"The manifest lists {wanted} as {package.mode(name)}, but the file is missing."))
+            message = _("The manifest lists %(file)s as %(mode)s, but the file is missing.")
+            package.problems.append(Problem(wanted, 0, message % {"file": wanted, "mode": package.mode(name)}))
             continue
         if actual != wanted:
-            package.problems.append(Problem(actual, 0, f"File name should be {wanted}; read it anyway.", is_error=False))
+            message = _("File name should be %(file)s; read it anyway.") % {"file": wanted}
+            package.problems.append(Problem(actual, 0, message, is_error=False))
         _read_csv(package, name, actual, files.pop(actual))  # let each file's bytes go once its rows are read
     return package
 
@@ -409,13 +412,18 @@ def _read_manifest(package: Package, raw: bytes | bytearray) -> None:
             mode = value.lower()
             if mode not in {"bulk", "delta", "absent"}:
                 if name in ROSTER_FILES:
-                    package.problems.append(Problem("manifest.csv", line, f"{key} is “{value}”; read as absent.", is_error=False))
+                    message = _("%(key)s is “%(value)s”; read as absent.") % {"key": key, "value": value}
+                    package.problems.append(Problem("manifest.csv", line, message, is_error=False))
                 mode = "absent"
             package.modes[name] = mode
     if package.version not in VERSIONS:
-        package.problems.append(
-            Problem("manifest.csv", 0, f"OneRoster version “{package.version or 'missing'}” is not supported (use 1.1 or 1.2).")
-        )
+        package.problems.append(Problem("manifest.csv", 0, _version_message(package.version)))
+
+
+def _version_message(version: str) -> str:
+    if not version:
+        return _("OneRoster version “missing” is not supported (use 1.1 or 1.2).")
+    return _("OneRoster version “%(version)s” is not supported (use 1.1 or 1.2).") % {"version": version}
 
 
 def _read_csv(package: Package, name: str, file_name: str, raw: bytes | bytearray) -> None:
@@ -425,10 +433,12 @@ def _read_csv(package: Package, name: str, file_name: str, raw: bytes | bytearra
     known = set(COLUMNS[key])
     for column in header:
         if column and column not in known and not column.startswith(("metadata.", "ext_")):
-            package.problems.append(Problem(file_name, 1, f"Unknown column “{column}” was ignored.", is_error=False))
+            message = _("Unknown column “%(column)s” was ignored.") % {"column": column}
+            package.problems.append(Problem(file_name, 1, message, is_error=False))
     missing = [column for column in REQUIRED[key] if column not in header]
     if missing:
-        package.problems.append(Problem(file_name, 1, f"Required column missing: {', '.join(missing)}."))
+        message = _("Required column missing: %(columns)s.") % {"columns": ", ".join(missing)}
+        package.problems.append(Problem(file_name, 1, message))
     package.headers[name] = header
     rows = []
     for line, record in records:
@@ -471,21 +481,23 @@ class RowChecker:
             ok = self.text(row, column) and ok
         sourced_id = row.get("sourcedId")
         if sourced_id in self.seen:
-            self.error(row, f"sourcedId “{sourced_id}” is already used on line {self.seen[sourced_id]}.")
+            self.error(row, _("sourcedId “%(id)s” is already used on line %(line)d.")
+                       % {"id": sourced_id, "line": self.seen[sourced_id]})
             ok = False
         elif sourced_id:
             self.seen[sourced_id] = row.line
         for column in self.required:
             if not row.get(column):
-                self.error(row, f"{column} is empty; it is required.")
+                self.error(row, _("%(column)s is empty; it is required.") % {"column": column})
                 ok = False
         status = self.status(row)
         modified = row.get("dateLastModified")
         if modified and not (ISO_DATETIME.match(modified) or ISO_DATE.match(modified)):
-            self.error(row, f"dateLastModified “{modified}” is not a date in the form 2023-05-01T18:25:43.511Z.")
+            self.error(row, _("dateLastModified “%(value)s” is not a date in the form 2023-05-01T18:25:43.511Z.")
+                       % {"value": modified})
             ok = False
         elif self.delta and not modified:
-            self.error(row, "dateLastModified is empty; a delta file needs it on every row.")
+            self.error(row, _("dateLastModified is empty; a delta file needs it on every row."))
             ok = False
         return status if ok and status else None
 
@@ -507,16 +519,16 @@ class RowChecker:
         raw = row.get("status")
         value = raw.lower()
         if value == "inactive":
-            self.warn(row, "status “inactive” is not a OneRoster value; read as tobedeleted.")
+            self.warn(row, _("status “inactive” is not a OneRoster value; read as tobedeleted."))
             return TO_BE_DELETED
         if value in {ACTIVE, TO_BE_DELETED}:
             return value
         if not value:
             if self.delta:
-                self.error(row, "status is empty; a delta file needs active or tobedeleted.")
+                self.error(row, _("status is empty; a delta file needs active or tobedeleted."))
                 return None
             return ACTIVE
-        self.error(row, f"status “{raw}” is not active or tobedeleted.")
+        self.error(row, _("status “%(value)s” is not active or tobedeleted.") % {"value": raw})
         return None
 
     def date(self, row: Row, column: str) -> date | None:
@@ -528,7 +540,8 @@ class RowChecker:
                 return date.fromisoformat(raw)
             except ValueError:
                 pass
-        self.error(row, f"{column} “{raw}” is not a date in the form YYYY-MM-DD.")
+        self.error(row, _("%(column)s “%(value)s” is not a date in the form YYYY-MM-DD.")
+                   % {"column": column, "value": raw})
         return None
 
     def vocabulary(self, row: Row, column: str, allowed: set[str]) -> str | None:
@@ -537,14 +550,15 @@ class RowChecker:
             return None
         value = raw.lower()
         if value not in allowed and not value.startswith("ext:"):
-            self.error(row, f"{column} “{raw}” is not a known value ({', '.join(sorted(allowed))}).")
+            self.error(row, _("%(column)s “%(value)s” is not a known value (%(allowed)s).")
+                       % {"column": column, "value": raw, "allowed": ", ".join(sorted(allowed))})
             return None
         return value
 
     def boolean(self, row: Row, column: str) -> bool | None:
         raw = row.get(column)
         if raw.lower() not in {"true", "false"}:
-            self.error(row, f"{column} “{raw}” must be true or false.")
+            self.error(row, _("%(column)s “%(value)s” must be true or false.") % {"column": column, "value": raw})
             return None
         return raw.lower() == "true"
 
@@ -586,7 +600,8 @@ def _check_orgs(package: Package, roster: Roster) -> list[OrgRecord]:
         if org_type is None:
             return None
         if org_type not in {"school", "district"}:
-            checker.warn(row, f"Organisation type “{org_type}” is not imported; only districts and schools are.")
+            checker.warn(row, _("Organisation type “%(type)s” is not imported; only districts and schools are.")
+                         % {"type": org_type})
         elif not checker.texts(row, ORG_FIELDS[org_type]):
             return None
         return OrgRecord(row.get("sourcedId"), row.get("name"), org_type, status == TO_BE_DELETED, row.line)
@@ -602,10 +617,10 @@ def _check_sessions(package: Package, roster: Roster) -> list[SessionRecord]:
         start, end = checker.date(row, "startDate"), checker.date(row, "endDate")
         year = row.get("schoolYear")
         if year and not re.fullmatch(r"\d{4}", year):
-            checker.error(row, f"schoolYear “{year}” is not a four-digit year.")
+            checker.error(row, _("schoolYear “%(value)s” is not a four-digit year.") % {"value": year})
             return None
         if start and end and end < start:
-            checker.error(row, f"endDate {end} is before startDate {start}.")
+            checker.error(row, _("endDate %(end)s is before startDate %(start)s.") % {"end": end, "start": start})
             return None
         if not (start and end):
             return None
@@ -629,26 +644,32 @@ def _check_classes(package: Package, roster: Roster) -> list[ClassRecord]:
     def build(checker: RowChecker, row: Row, status: str | None):
         raw_type = row.get("classType")
         if checker.vocabulary(row, "classType", CLASS_TYPES) and raw_type != raw_type.lower():
-            checker.warn(row, f"classType “{raw_type}” should be lower case; read as {raw_type.lower()}.")
+            checker.warn(row, _("classType “%(value)s” should be lower case; read as %(lower)s.")
+                         % {"value": raw_type, "lower": raw_type.lower()})
         school_id = row.get("schoolSourcedId")
         org = orgs.get(school_id)
         if org is not None and org.type != "school":
-            checker.error(row, f"schoolSourcedId “{school_id}” names a {org.type}, not a school.")
+            # Translators: type is the org's OneRoster type, as the file writes it (department, local, state…).
+            checker.error(row, _("schoolSourcedId “%(id)s” names a %(type)s, not a school.")
+                          % {"id": school_id, "type": org.type})
             return None
         if org is None and in_file["orgs"] and school_id:
-            checker.error(row, f"schoolSourcedId “{school_id}” is not in orgs.csv.")
+            checker.error(row, _("schoolSourcedId “%(id)s” is not in orgs.csv.") % {"id": school_id})
             return None
         course_id = row.get("courseSourcedId")
         if in_file["courses"] and course_id and course_id not in roster.courses:
-            checker.error(row, f"courseSourcedId “{course_id}” is not in courses.csv.")
+            checker.error(row, _("courseSourcedId “%(id)s” is not in courses.csv.") % {"id": course_id})
             return None
         terms = split_list(row.get("termSourcedIds"))
         missing = [term for term in terms if in_file["academicSessions"] and term not in sessions]
         if missing:
-            checker.error(row, f"termSourcedIds names sessions that are not in academicSessions.csv: {', '.join(missing)}.")
+            checker.error(row, _("termSourcedIds names sessions that are not in academicSessions.csv: %(ids)s.")
+                          % {"ids": ", ".join(missing)})
             return None
         if len(terms) > 1:
-            checker.warn(row, f"The class runs in {len(terms)} sessions; Waypoint files it under the first, {terms[0]}.")
+            # Translators: count is 2 or more.
+            checker.warn(row, _("The class runs in %(count)d sessions; Waypoint files it under the first, %(first)s.")
+                         % {"count": len(terms), "first": terms[0]})
         subject, period = (split_list(row.get(column))[:1] or [""] for column in ("subjects", "periods"))
         if not checker.texts(row, CLASS_FIELDS, {"subjects": subject[0], "periods": period[0]}):
             return None
@@ -668,10 +689,10 @@ def _check_users(package: Package, roster: Roster) -> list[UserRecord]:
     def build(checker: RowChecker, row: Row, status: str | None):
         enabled = checker.boolean(row, "enabledUser") if row.get("enabledUser") else None
         if enabled is not None and row.get("enabledUser") not in {"true", "false"}:
-            checker.warn(row, f"enabledUser “{row.get('enabledUser')}” should be lower case.")
+            checker.warn(row, _("enabledUser “%(value)s” should be lower case.") % {"value": row.get("enabledUser")})
         email = row.get("email").lower()
         if email and not EMAIL.match(email):
-            checker.error(row, f"email “{email}” is not an email address.")
+            checker.error(row, _("email “%(value)s” is not an email address.") % {"value": email})
             return None
         sourced_id = row.get("sourcedId")
         if package.version == "1.1":
@@ -682,7 +703,7 @@ def _check_users(package: Package, roster: Roster) -> list[UserRecord]:
             if role is None and status == TO_BE_DELETED:
                 role = ""  # a deletion needs no role
             if role is None and status == ACTIVE and package.mode("roles") != "absent":
-                checker.error(row, "No active role for this user in roles.csv.")
+                checker.error(row, _("No active role for this user in roles.csv."))
                 return None
         if role is None or (enabled is None and status != TO_BE_DELETED):
             return None
@@ -712,7 +733,7 @@ def _roles_from_roles_file(package: Package, roster: Roster) -> dict[str, tuple[
         role_type = checker.vocabulary(row, "roleType", {"primary", "secondary"})
         user_id = row.get("userSourcedId")
         if user_id and package.mode("users") == "bulk" and user_id not in user_ids:
-            checker.error(row, f"userSourcedId “{user_id}” is not in users.csv.")
+            checker.error(row, _("userSourcedId “%(id)s” is not in users.csv.") % {"id": user_id})
             return None
         if status != ACTIVE or role is None or role_type is None:
             return None
@@ -736,9 +757,8 @@ def _check_agents(users: list[UserRecord], roster: Roster) -> None:
                 continue  # may be in the database already (delta); the loader resolves it
             pair = {user.role in GUARDIAN_ROLES, agent.role in GUARDIAN_ROLES}
             if pair != {True, False} or "student" not in {user.role, agent.role}:
-                roster.problems.append(
-                    Problem("users.csv", user.line, f"agentSourcedIds link to “{agent_id}” is not between a student and a parent; ignored.", is_error=False)
-                )
+                message = _("agentSourcedIds link to “%(id)s” is not between a student and a parent; ignored.")
+                roster.problems.append(Problem("users.csv", user.line, message % {"id": agent_id}, is_error=False))
 
 
 def _check_enrollments(package: Package, roster: Roster) -> list[EnrollmentRecord]:
@@ -756,17 +776,20 @@ def _check_enrollments(package: Package, roster: Roster) -> list[EnrollmentRecor
             (user_id, users, user_lines, bulk_users, "userSourcedId", "users.csv"),
         ):
             if value and value not in found and value in lines:
-                checker.error(row, f"{label} “{value}” names the row on {file} line {lines[value]}, which was refused.")
+                checker.error(row, _("%(column)s “%(id)s” names the row on %(file)s line %(line)d, which was refused.")
+                              % {"column": label, "id": value, "file": file, "line": lines[value]})
                 return None
             if value and value not in found and bulk:
-                checker.error(row, f"{label} “{value}” is not in {file}.")
+                checker.error(row, _("%(column)s “%(id)s” is not in %(file)s.")
+                              % {"column": label, "id": value, "file": file})
                 return None
         user = users.get(user_id)
         if user is not None and role == "student" and user.role != "student":
-            checker.error(row, f"The user “{user_id}” is enrolled as a student but their role is {user.role}.")
+            checker.error(row, _("The user “%(id)s” is enrolled as a student but their role is %(role)s.")
+                          % {"id": user_id, "role": user.role})
             return None
         if role in {"administrator", "proctor"}:
-            checker.warn(row, f"Enrollments as {role} are not imported.")
+            checker.warn(row, _("Enrollments as %(role)s are not imported.") % {"role": role})
             return None
         if role is None or status is None:
             return None
