@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from simple_history.utils import bulk_create_with_history
 
+from accounts.language import language_of
 from accounts.models import User
 from roster.models import Section, Student
 
@@ -390,6 +392,17 @@ def run_case_import(*, job: ImportJob) -> None:
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(status=ImportJob.Status.CHECKING)
     if claimed != 1:
         return
+    # The message and warnings are stored as text: write them in the language of the person who uploaded the file.
+    with translation.override(_uploader_language(job)):
+        _run_claimed_case_import(job)
+
+
+def _uploader_language(job: ImportJob) -> str:
+    """The language of whoever uploaded the file; the site's default when their account is gone."""
+    return language_of(job.created_by) if job.created_by else settings.LANGUAGE_CODE
+
+
+def _run_claimed_case_import(job: ImportJob) -> None:
     try:
         package = case.parse_package(job.payload)
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.WRITING, item_total=len(package.items))

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from accounts.language import language_of
 from accounts.models import User
 
 from ..models import District, ImportRun
@@ -96,16 +98,23 @@ def run_import(*, run_id: int) -> None:
     if claimed != 1:
         logger.info("Import run %s is not waiting; nothing to do", run_id)
         return
-    run = ImportRun.objects.select_related("district").get(pk=run_id)
-    try:
-        result = import_oneroster(
-            source=bytes(run.package), district=run.district, dry_run=run.dry_run, progress=_progress_writer(run_id)
-        )
-    except Exception:
-        logger.exception("Import run %s failed", run_id)
-        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED, finished_at=timezone.now())
-        raise
-    _store_result(run, result)
+    run = ImportRun.objects.select_related("district", "started_by").get(pk=run_id)
+    # The report is stored as text: write it in the language of the person who started the import, not the worker's.
+    with translation.override(_reader_language(run)):
+        try:
+            result = import_oneroster(
+                source=bytes(run.package), district=run.district, dry_run=run.dry_run, progress=_progress_writer(run_id)
+            )
+        except Exception:
+            logger.exception("Import run %s failed", run_id)
+            ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED, finished_at=timezone.now())
+            raise
+        _store_result(run, result)
+
+
+def _reader_language(run: ImportRun) -> str:
+    """The language of whoever started the run; the site's default when no one did (or their account is gone)."""
+    return language_of(run.started_by) if run.started_by else settings.LANGUAGE_CODE
 
 
 def _store_result(run: ImportRun, result: ImportResult) -> None:
