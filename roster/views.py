@@ -131,7 +131,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     district = _administered_district(request.user)
     run = get_object_or_404(selectors.import_runs_for(district), pk=run_id)
-    context = {"run": run, "progress": None if run.is_finished else import_service.read_progress(run.pk)}
+    progress = None if run.is_finished else import_service.read_progress(run.pk)
+    context = {"run": run, "phase": import_service.phase_for_page(progress), "counts": import_service.counts_for_page(run)}
     template = "roster/import_detail.html#status" if request.headers.get("HX-Request") else "roster/import_detail.html"
     return render(request, template, context)
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import pgettext_lazy
 
 from accounts.language import language_of
 from accounts.models import User
@@ -22,6 +23,41 @@ from .oneroster import Problem, check_package, read_package
 logger = logging.getLogger(__name__)
 MAX_STORED_PROBLEMS = 1000
 PROGRESS_TTL = 60 * 60
+
+# The import page's words for the keys a run stores (the rows of its counts, the phase it is in), so a run started
+# by a reader of one language reads right in another's. A key missing here is shown as it is.
+RECORD_NAMES = {
+    "districts": pgettext_lazy("roster import records", "Districts"),
+    "schools": pgettext_lazy("roster import records", "Schools"),
+    "terms": pgettext_lazy("roster import records", "Terms"),
+    "sections": pgettext_lazy("roster import records", "Sections"),
+    "students": pgettext_lazy("roster import records", "Students"),
+    "people": pgettext_lazy("roster import records", "People"),
+    "staff assignments": pgettext_lazy("roster import records", "Staff assignments"),
+    "guardian links": pgettext_lazy("roster import records", "Guardian links"),
+    "student enrollments": pgettext_lazy("roster import records", "Student enrollments"),
+    "teacher enrollments": pgettext_lazy("roster import records", "Teacher enrollments"),
+}
+PHASE_NAMES = {
+    "organisations": pgettext_lazy("roster import phase", "organisations"),
+    "sessions": pgettext_lazy("roster import phase", "sessions"),
+    "classes": pgettext_lazy("roster import phase", "classes"),
+    "users": pgettext_lazy("roster import phase", "users"),
+    "guardians": pgettext_lazy("roster import phase", "guardians"),
+    "enrollments": pgettext_lazy("roster import phase", "enrollments"),
+}
+
+
+def counts_for_page(run: ImportRun) -> list[tuple[str, dict[str, int]]]:
+    """The run's counts as the import page lists them: (the reader's name for the records, their counts)."""
+    return [(RECORD_NAMES.get(entity) or entity.capitalize(), counts) for entity, counts in (run.counts or {}).items()]
+
+
+def phase_for_page(progress: dict | None) -> str:
+    """The phase a running import is in, in the reader's words; "" before it has started."""
+    if not progress:
+        return ""
+    return str(PHASE_NAMES.get(progress.get("phase"), progress.get("phase", "")))
 
 
 @dataclass

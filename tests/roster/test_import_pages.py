@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from roster.importers.service import run_import
 from roster.models import ImportRun, School, Student
@@ -111,3 +112,26 @@ def test_import_list_query_count(client, admin, item_count, django_assert_num_qu
     with django_assert_num_queries(5):  # + the person's standing, from relationships (issue 19.2)
         response = client.get(reverse("roster:import-list"))
     assert len(response.context["runs"]) == item_count
+
+
+def test_the_page_names_the_records_and_the_phase_in_the_readers_language(client, admin):
+    """A run stores its counts and progress under fixed keys; the page says them in the reader's words."""
+    from accounts.language import set_language
+    from roster.importers.service import progress_key
+
+    district = admin.assignments.get().district
+    done = ImportRun.objects.create(district=district, file_name="done.zip", status="succeeded",
+                                    finished_at=timezone.now(), counts={
+                                        "students": {"created": 4, "updated": 0, "unchanged": 0, "gone": 0},
+                                        "guardian links": {"created": 2, "updated": 0, "unchanged": 0, "gone": 0}})
+    running = ImportRun.objects.create(district=district, file_name="running.zip", package=b"PK")
+    cache.set(progress_key(running.pk), {"phase": "organisations", "done": 0})
+    client.force_login(admin)
+    english = client.get(reverse("roster:import-detail", args=[done.pk])).content.decode()
+    assert '<th scope="row">Students</th>' in english and '<th scope="row">Guardian links</th>' in english
+    assert "Now working on: organisations." in client.get(reverse("roster:import-detail", args=[running.pk])).content.decode()
+    set_language(user=admin, language="es")
+    spanish = client.get(reverse("roster:import-detail", args=[done.pk])).content.decode()
+    assert '<th scope="row">Estudiantes</th>' in spanish and '<th scope="row">Vínculos con familias</th>' in spanish
+    progress = client.get(reverse("roster:import-detail", args=[running.pk])).content.decode()
+    assert "Trabajando ahora en: organizaciones." in progress
