@@ -16,6 +16,7 @@ from pathlib import Path
 import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.utils.translation import gettext as _
 from pyld import jsonld
 from pyld.documentloader.frozen import FrozenDocumentLoader
 
@@ -45,7 +46,7 @@ def canonize(document: dict) -> str:
         return jsonld.normalize(document, {"algorithm": "URDNA2015", "format": "application/n-quads",
                                            "documentLoader": _loader(), "safe": True})
     except jsonld.JsonLdError as error:
-        raise ProofError(f"The document cannot be read as JSON-LD: {error}") from error
+        raise ProofError(_("The document cannot be read as JSON-LD: %(error)s") % {"error": error}) from error
 
 
 def multikey(public: Ed25519PublicKey) -> str:
@@ -56,10 +57,10 @@ def multikey(public: Ed25519PublicKey) -> str:
 
 def public_key_from_multikey(value: str) -> Ed25519PublicKey:
     if not value.startswith("z"):
-        raise ProofError("The key is not base58btc multibase")
+        raise ProofError(_("The key is not base58btc multibase"))
     raw = base58.b58decode(value[1:])
     if not raw.startswith(ED25519_MULTICODEC) or len(raw) != 34:
-        raise ProofError("The key is not an Ed25519 multikey")
+        raise ProofError(_("The key is not an Ed25519 multikey"))
     return Ed25519PublicKey.from_public_bytes(raw[2:])
 
 
@@ -85,22 +86,22 @@ def verify(document: dict, resolve_key: Callable[[str], Ed25519PublicKey | None]
     proofs = document.get("proof")
     proofs = proofs if isinstance(proofs, list) else [proofs] if proofs else []
     if not proofs:
-        raise ProofError("The document has no proof")
+        raise ProofError(_("The document has no proof"))
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     for proof in proofs:
         if not isinstance(proof, dict) or proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
-            raise ProofError(f"Unsupported proof: {json.dumps(proof)[:120]}")
+            raise ProofError(_("Unsupported proof: %(proof)s") % {"proof": json.dumps(proof)[:120]})
         if proof.get("proofPurpose") != "assertionMethod":
-            raise ProofError("The proof is not for assertionMethod")
+            raise ProofError(_("The proof is not for assertionMethod"))
         public = resolve_key(str(proof.get("verificationMethod", "")))
         if public is None:
-            raise ProofError(f"The proof's key {proof.get('verificationMethod')!r} is not a key of a trusted issuer")
+            raise ProofError(_("The proof's key %(key)r is not a key of a trusted issuer") % {"key": proof.get("verificationMethod")})
         value = str(proof.get("proofValue", ""))
         if not value.startswith("z"):
-            raise ProofError("The proof value is not base58btc multibase")
+            raise ProofError(_("The proof value is not base58btc multibase"))
         options = {key: item for key, item in proof.items() if key != "proofValue"}
         try:
             public.verify(base58.b58decode(value[1:]), _hash_data(unsecured, options))
         except (InvalidSignature, ValueError) as error:
-            raise ProofError("The signature does not match the document") from error
+            raise ProofError(_("The signature does not match the document")) from error
     return unsecured

@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from joserfc import jwt
 from joserfc.errors import JoseError
 
@@ -26,12 +27,12 @@ NOT_YET_VALID = "not_yet_valid"
 TAMPERED = "tampered"  # the signature does not match, or no published key made it
 INVALID = "invalid"  # signed by a known key, but not a well-formed credential
 LABELS = {
-    VALID: _("Valid"),
-    REVOKED: _("Revoked"),
-    EXPIRED: _("Expired"),
-    NOT_YET_VALID: _("Not valid yet"),
-    TAMPERED: _("Not genuine: changed or not signed by the issuer"),
-    INVALID: _("Not a valid credential"),
+    VALID: gettext_lazy("Valid"),
+    REVOKED: gettext_lazy("Revoked"),
+    EXPIRED: gettext_lazy("Expired"),
+    NOT_YET_VALID: gettext_lazy("Not valid yet"),
+    TAMPERED: gettext_lazy("Not genuine: changed or not signed by the issuer"),
+    INVALID: gettext_lazy("Not a valid credential"),
 }
 
 
@@ -50,6 +51,15 @@ class Verification:
     def is_valid(self) -> bool:
         return self.state == VALID
 
+    @property
+    def valid_from(self) -> datetime | None:
+        """The credential's validFrom as a date and time (None when absent or not a date), for people to read."""
+        return _date(self.credential.get("validFrom")) if self.credential and self.credential.get("validFrom") else None
+
+    @property
+    def valid_until(self) -> datetime | None:
+        return _date(self.credential.get("validUntil")) if self.credential and self.credential.get("validUntil") else None
+
 
 def _header(token: str) -> dict:
     part = token.split(".")[0]
@@ -60,29 +70,29 @@ def _from_jwt(token: str, result: Verification) -> dict | None:
     try:
         header = _header(token)
     except (ValueError, UnicodeDecodeError):
-        result.problems.append("The file is not a JSON Web Token")
+        result.problems.append(_("The file is not a JSON Web Token"))
         return None
     key = SigningKey.objects.filter(kid=str(header.get("kid", ""))).first()
     if key is None:
-        result.problems.append(f"No published key has the id {header.get('kid')!r}")
+        result.problems.append(_("No published key has the id %(kid)r") % {"kid": header.get("kid")})
         return None
     if header.get("alg") not in keys.VERIFY_ALGORITHMS or (header["alg"] == "RS256") != (key.algorithm == "RS256"):
-        result.problems.append(f"The algorithm {header.get('alg')!r} does not fit the key")
+        result.problems.append(_("The algorithm %(alg)r does not fit the key") % {"alg": header.get("alg")})
         return None
     try:
         with keys.quiet_eddsa():
             claims = jwt.decode(token, keys.published_key_set(), algorithms=[header["alg"]]).claims
     except (JoseError, ValueError) as error:
-        result.problems.append(f"The signature does not match: {error.__class__.__name__}")
+        result.problems.append(_("The signature does not match: %(error)s") % {"error": error.__class__.__name__})
         return None
-    result.checks.append(f"Signature ({header['alg']}) by the published key {key.kid}")
+    result.checks.append(_("Signature (%(alg)s) by the published key %(kid)s") % {"alg": header["alg"], "kid": key.kid})
     credential = claims["vc"] if isinstance(claims.get("vc"), dict) else {
         name: value for name, value in claims.items() if name not in ("iss", "sub", "nbf", "exp", "jti", "iat")}
     issuer_id = _issuer_id(credential)
     if claims.get("iss") != issuer_id or claims.get("jti") != credential.get("id"):
-        result.problems.append("The token's iss or jti does not repeat the credential's issuer and id")
+        result.problems.append(_("The token's iss or jti does not repeat the credential's issuer and id"))
     elif issuer_id != key.issuer.issuer_id:
-        result.problems.append("The key that signed is not the issuer's")
+        result.problems.append(_("The key that signed is not the issuer's"))
     return credential
 
 
@@ -116,9 +126,9 @@ def _from_document(document: dict, result: Verification, resolve_key) -> dict | 
         return None
     proofs = document["proof"] if isinstance(document["proof"], list) else [document["proof"]]
     if any(str(proof.get("verificationMethod", "")).partition("#")[0] != _issuer_id(credential) for proof in proofs):
-        result.problems.append("The proof's key is not the issuer's")
+        result.problems.append(_("The proof's key is not the issuer's"))
         return None
-    result.checks.append("Data Integrity proof (eddsa-rdfc-2022)")
+    result.checks.append(_("Data Integrity proof (eddsa-rdfc-2022)"))
     return credential
 
 
@@ -136,10 +146,10 @@ def _status(credential: dict, result: Verification) -> bool | None:
         return None
     issuer = next((issuer for issuer in IssuerProfile.objects.all() if issuer.status_list_url == entry.get("statusListCredential")), None)
     if issuer is None:
-        result.problems.append("The status list is not one of this server's (not checked)")
+        result.problems.append(_("The status list is not one of this server's (not checked)"))
         return None
     bits = status.decode(status.encode(status.revoked_indexes(issuer)))
-    result.checks.append("Status list (W3C Bitstring Status List, revocation)")
+    result.checks.append(_("Status list (W3C Bitstring Status List, revocation)"))
     return status.is_set(bits, int(entry.get("statusListIndex", -1)))
 
 
@@ -150,7 +160,7 @@ def verify(data: str | bytes | dict, *, resolve_key=None, now: datetime | None =
         try:
             data = data.decode()
         except UnicodeDecodeError:
-            result.problems.append("The file is not text")
+            result.problems.append(_("The file is not text"))
             return result
     if isinstance(data, str):
         text = data.strip()
@@ -158,7 +168,7 @@ def verify(data: str | bytes | dict, *, resolve_key=None, now: datetime | None =
             try:
                 data = json.loads(text)
             except ValueError:
-                result.problems.append("The file is not JSON")
+                result.problems.append(_("The file is not JSON"))
                 return result
         else:
             credential = _from_jwt(text, result)
@@ -175,7 +185,7 @@ def verify(data: str | bytes | dict, *, resolve_key=None, now: datetime | None =
     if problems:
         result.state, result.problems = INVALID, problems
         return result
-    result.checks.append("OB 3.0 AchievementCredential JSON Schema")
+    result.checks.append(_("OB 3.0 AchievementCredential JSON Schema"))
     starts, ends = _date(credential.get("validFrom")), _date(credential.get("validUntil")) if credential.get("validUntil") else None
     if _status(credential, result):
         result.state = REVOKED
@@ -197,14 +207,15 @@ def _clr(credential: dict, result: Verification, resolve_key, now: datetime) -> 
     if problems:
         result.state, result.problems = INVALID, problems
         return result
-    result.checks.append("CLR 2.0 ClrCredential structure")
+    result.checks.append(_("CLR 2.0 ClrCredential structure"))
     inner = [verify(bundled, resolve_key=resolve_key, now=now) for bundled in credential["credentialSubject"]["verifiableCredential"]]
     worst = next((found for found in inner if not found.is_valid), None)
     if worst is not None:
         result.state = worst.state
         result.problems = [f"{(found.credential or {}).get('id', '?')}: {found.label}" for found in inner if not found.is_valid]
         return result
-    result.checks.append(f"{len(inner)} bundled credentials verified one by one")
+    result.checks.append(ngettext("%(n)d bundled credential verified one by one", "%(n)d bundled credentials verified one by one",
+                                  len(inner)) % {"n": len(inner)})
     ends = _date(credential["validUntil"]) if credential.get("validUntil") else None
     result.state = EXPIRED if ends and ends < now else VALID
     return result
@@ -217,5 +228,5 @@ def of_record(signed) -> Verification:
     result = verify(signed.jwt)
     if signed.is_revoked and signed.status_index is None and result.state not in (TAMPERED, INVALID, REVOKED):
         result.state = REVOKED
-        result.checks.append("The issuer's record (this credential predates its status list entry)")
+        result.checks.append(_("The issuer's record (this credential predates its status list entry)"))
     return result

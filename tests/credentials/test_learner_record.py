@@ -31,7 +31,7 @@ def test_the_record_bundles_the_credentials_in_force_and_verifies(student, guard
     assert [c["id"] for c in subject["verifiableCredential"]] == [f"urn:uuid:{two_credentials[0].uuid}"]
     assert clr.check(learner_record.document) == []
     result = verify.verify(learner_record.jwt)
-    assert result.is_valid and "1 bundled credentials verified one by one" in result.checks
+    assert result.is_valid and "1 bundled credential verified one by one" in result.checks
     signed = verify.verify(json.dumps(learner_record.document))  # the .json copy: its own Data Integrity proof
     assert signed.is_valid and "Data Integrity proof (eddsa-rdfc-2022)" in signed.checks
     changed = json.loads(json.dumps(learner_record.document))

@@ -112,6 +112,17 @@ def test_a_valid_credential_page_shows_only_what_it_says(credential, client, stu
     assert student.first_name not in page and student.last_name not in page
 
 
+def test_the_page_reads_in_the_visitors_language_with_dates_as_people_write_them(credential, client):
+    """The checks the verifier made, its verdict and the dates, in Spanish for a Spanish browser (the page is
+    public: its language is the visitor's), and the validity start as a date, not an ISO timestamp."""
+    page = client.get(reverse("credentials:verify", args=[credential.uuid]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Revisado: Firma (RS256) con la clave publicada" in page
+    assert "Revisado: Esquema JSON de OB 3.0 AchievementCredential" in page
+    assert "Signature" not in page and "Obtenida por" in page
+    issued = verify.verify(credential.jwt).valid_from
+    assert f"{issued.year}" in page and "T" not in page.split("Válida desde")[1].split("</dd>")[0]
+
+
 def test_revoked_shows_revoked_on_the_page_in_the_command_and_in_the_status_list(credential, client, case_manager, tmp_path, issuer):
     path = tmp_path / "credential.jwt"
     path.write_text(credential.jwt)
