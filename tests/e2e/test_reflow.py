@@ -173,3 +173,20 @@ def test_the_students_own_pages_reflow_and_keep_text_with_wider_spacing(signed_i
     assert report("student@demo.test own pages", defects) == []
     assert len(defects) >= 5  # her home, path, "how I learn best", goals, what she learned
     assert session.problems.items == []
+
+
+@pytest.mark.parametrize("email", ["teacher@demo.test", "casemanager@demo.test", "director@demo.test",
+                                   "principal@demo.test", "admin@demo.test"])
+def test_staff_pages_reflow_and_keep_text_with_wider_spacing(signed_in_page, email):
+    """Staff read Waypoint on a phone too (a teacher between classes, a director in a meeting): the pages each
+    staff account reaches from its menu, one per URL pattern, reflow at 320 px; a wide table scrolls in its own
+    named region (T9.3)."""
+    session = signed_in_page(email)
+    start = [session.page.url] + [urlsplit(href).path for href in session.page.eval_on_selector_all(
+        "header nav a[href]", "links => links.map(a => a.href)")]
+    prefixes = ("/staff/", "/students/", "/classes/", "/paths/", "/sessions/", "/iep/", "/mtss/", "/district/",
+                "/educators/", "/credentials/")
+    defects = crawl(session, start, prefixes)
+    assert report(f"{email} staff pages", defects) == []
+    assert len(defects) >= 6
+    assert session.problems.items == []

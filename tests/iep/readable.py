@@ -19,11 +19,15 @@ def page_text(markup: str) -> str:
     return words(html.unescape(re.sub(r"<[^>]+>", " ", markup)))
 
 
-def _streams(pdf: bytes) -> list[bytes]:
+def inflated_streams(pdf: bytes) -> list[bytes]:
     found = []
     for data in _STREAM.findall(pdf):
+        # A decompressor object, not zlib.decompress: the pattern's "\r?\n" before "endstream" also takes a last
+        # data byte that happens to be 0x0a, which leaves the stream one byte short of its checksum; what it
+        # inflates is whole, so a page's text is never dropped for the bytes its date happens to compress to.
+        inflate = zlib.decompressobj()
         try:
-            found.append(zlib.decompress(data))
+            found.append(inflate.decompress(data) + inflate.flush())
         except zlib.error:
             continue
     return found
@@ -53,7 +57,7 @@ _TEXT_OP = re.compile(rb"(-?[\d.]+) (-?[\d.]+) Tm|\[(.*?)\]\s*TJ|<([0-9a-fA-F]*)
 def pdf_text(pdf: bytes) -> str:
     """The words of a WeasyPrint PDF in drawing order: each text run decoded through the fonts' ToUnicode
     maps, a new line where the baseline moves."""
-    streams = _streams(pdf)
+    streams = inflated_streams(pdf)
     table = _to_unicode(streams)
     out: list[str] = []
     for stream in streams:

@@ -1,7 +1,5 @@
 """Quarterly progress reports: the Celery task, idempotent, and PDFs that fetch nothing."""
 
-import re
-import zlib
 from datetime import timedelta
 
 import pytest
@@ -13,6 +11,7 @@ from django.utils.translation import gettext
 from iep import services, tasks
 from iep.models import IEPInput, ProgressReport
 from iep.pdf import render_pdf
+from tests.iep.readable import inflated_streams
 from tests.factories.iep import GoalFactory, IEPInputFactory, IEPPlanFactory, ProgressPointFactory
 from tests.factories.roster import GuardianshipFactory, SchoolFactory
 
@@ -22,8 +21,7 @@ Status = IEPInput.Status
 
 def _pdf_text(pdf: bytes) -> bytes:
     """The PDF's objects with every compressed stream inflated (WeasyPrint packs the catalog into one)."""
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
-    return pdf + b"".join(zlib.decompress(data) for data in streams)
+    return pdf + b"".join(inflated_streams(pdf))
 
 
 @pytest.fixture
