@@ -35,6 +35,9 @@ FOCUS_JS = """async () => {
     const style = getComputedStyle(el);
     const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
     const shadow = !!style.boxShadow && style.boxShadow !== 'none';
+    // Tab also stops on a date field's own calendar button, inside the browser's shadow DOM: the field is the active
+    // element but not :focus, and the browser draws that button's ring itself (page CSS cannot reach or remove it).
+    const pickerButton = el.tagName === 'INPUT' && /^(date|time|datetime-local|month|week)$/.test(el.type) && !el.matches(':focus');
     const box = el.getBoundingClientRect();
     // The centre of the part inside the viewport: a focusable region taller than the window is still seen.
     const left = Math.max(box.left, 0), right = Math.min(box.right, innerWidth);
@@ -48,7 +51,9 @@ FOCUS_JS = """async () => {
         type: el.type || '',
         id: el.id,
         name: (el.getAttribute('aria-label') || labelled || el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 80),
-        visible_focus: outline || shadow,
+        visible_focus: outline || shadow || pickerButton,
+        focus_style: `outline ${style.outlineStyle} ${style.outlineWidth}, box-shadow ${style.boxShadow}, `
+            + `:focus-visible ${el.matches(':focus-visible')}, animations ${el.getAnimations().length}`,
         on_top: !!hit && (hit === el || el.contains(hit) || (el.labels && [...el.labels].some(l => l.contains(hit)))),
         in_main: !!el.closest('main'),
         size: [Math.round(box.width), Math.round(box.height)],
@@ -79,7 +84,7 @@ class Keyboard:
         self.trail.append(f"<{state['tag']}> {state['name'][:40]!r}")
         where = f"{self.page.url} <{state['tag']} id={state['id']!r}> {state['name']!r}"
         if not state["visible_focus"]:
-            self.defects.append(f"no visible focus indicator: {where}")
+            self.defects.append(f"no visible focus indicator: {where} ({state['focus_style']})")
         if not state["on_top"]:
             self.defects.append(f"focused element hidden under another element: {where} (on top: {state['hit']})")
         return state
