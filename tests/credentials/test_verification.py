@@ -119,6 +119,7 @@ def test_the_page_reads_in_the_visitors_language_with_dates_as_people_write_them
     assert "Revisado: Firma (RS256) con la clave publicada" in page
     assert "Revisado: Esquema JSON de OB 3.0 AchievementCredential" in page
     assert "Signature" not in page and "Obtenida por" in page
+    assert '<span lang="en">Fractions skill 1</span>' in page  # the credential's own words, in the issuer's language
     issued = verify.verify(credential.jwt).valid_from
     assert f"{issued.year}" in page and "T" not in page.split("Válida desde")[1].split("</dd>")[0]
 
