@@ -20,9 +20,12 @@ def supported(language: str) -> bool:
     return language in dict(settings.LANGUAGES)
 
 
-def language_of(user: User) -> str:
-    """The account's language, or the site default when it holds one Waypoint no longer speaks."""
-    return user.preferred_language if supported(user.preferred_language) else settings.LANGUAGE_CODE
+def language_of(user: User | None) -> str:
+    """The account's language, or the site default when it holds one Waypoint no longer speaks or there is no
+    account (a job whose starter's account is gone)."""
+    if user is None or not supported(user.preferred_language):
+        return settings.LANGUAGE_CODE
+    return user.preferred_language
 
 
 def set_language(*, user: User, language: str) -> None:

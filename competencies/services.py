@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -393,13 +392,9 @@ def run_case_import(*, job: ImportJob) -> None:
     if claimed != 1:
         return
     # The message and warnings are stored as text: write them in the language of the person who uploaded the file.
-    with translation.override(_uploader_language(job)):
+    with translation.override(language_of(job.created_by)):
         _run_claimed_case_import(job)
 
-
-def _uploader_language(job: ImportJob) -> str:
-    """The language of whoever uploaded the file; the site's default when their account is gone."""
-    return language_of(job.created_by) if job.created_by else settings.LANGUAGE_CODE
 
 
 def _run_claimed_case_import(job: ImportJob) -> None:

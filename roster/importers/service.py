@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
@@ -136,7 +135,7 @@ def run_import(*, run_id: int) -> None:
         return
     run = ImportRun.objects.select_related("district", "started_by").get(pk=run_id)
     # The report is stored as text: write it in the language of the person who started the import, not the worker's.
-    with translation.override(_reader_language(run)):
+    with translation.override(language_of(run.started_by)):
         try:
             result = import_oneroster(
                 source=bytes(run.package), district=run.district, dry_run=run.dry_run, progress=_progress_writer(run_id)
@@ -147,10 +146,6 @@ def run_import(*, run_id: int) -> None:
             raise
         _store_result(run, result)
 
-
-def _reader_language(run: ImportRun) -> str:
-    """The language of whoever started the run; the site's default when no one did (or their account is gone)."""
-    return language_of(run.started_by) if run.started_by else settings.LANGUAGE_CODE
 
 
 def _store_result(run: ImportRun, result: ImportResult) -> None:
