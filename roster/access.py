@@ -15,6 +15,7 @@ from functools import cache, partial, wraps
 import rules
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
@@ -58,7 +59,9 @@ RELATIONSHIPS = ("teaches", "has_on_caseload", "case_manager", "leads_school", "
 
 
 def _on(field: str, value) -> dict:
-    """A lookup on `field` for one row (an object, a pk or an OuterRef) or for a set (a queryset)."""
+    """A lookup on `field` for one row (an object, a pk or an OuterRef) or for a set (a queryset); None: any."""
+    if value is None:
+        return {}
     return {f"{field}__in": value} if isinstance(value, QuerySet) else {field: value}
 
 
@@ -80,32 +83,45 @@ def guardianships_with_rights() -> QuerySet[Guardianship]:
 PLANS = (Student.Plan.IEP, Student.Plan.SECTION_504)
 
 
+# The field of each relationship's rows that names its student.
+STUDENT_FIELD = {
+    "teaches": "student", "has_on_caseload": "student", "case_manager": "student", "leads_school": "school__students",
+    "directs": "district__schools__students", "guardian": "student", "iep_team": "plan__student",
+    "owns_input": "student", "mtss_team": "school__students", "interventionist": "student",
+}
+
+
 def _relationship_rows(user, student) -> dict[str, QuerySet]:
     """Each relationship between a person and a student, written once. `user` and `student` are each one row
     (an object, a pk or an OuterRef) or a set (a queryset); every form below (the door, the list form, the
-    reverse forms) is this with one side fixed and the other an OuterRef."""
+    reverse forms) is this with one side fixed and the other an OuterRef; `student` None: every student (the
+    rows then name their student by STUDENT_FIELD)."""
     today = timezone.localdate()
+
+    def side(name: str) -> dict:
+        return _on(STUDENT_FIELD[name], student)
+
     team_member = apps.get_model("iep", "TeamMember")  # recorded by the iep app; roster imports no higher app
     team_seat, support_plan = apps.get_model("mtss", "TeamSeat"), apps.get_model("mtss", "SupportPlan")  # the mtss app
     return {
-        "teaches": Enrollment.objects.filter(**_on("student", student), **_on("section__teachers", user),
+        "teaches": Enrollment.objects.filter(**side("teaches"), **_on("section__teachers", user),
                                              section__term__start_date__lte=today, section__term__end_date__gte=today),
-        "has_on_caseload": Caseload.objects.filter(**_on("staff", user), **_on("student", student), is_active=True),
-        "case_manager": Caseload.objects.filter(**_on("staff", user), **_on("student", student), is_active=True,
+        "has_on_caseload": Caseload.objects.filter(**_on("staff", user), **side("has_on_caseload"), is_active=True),
+        "case_manager": Caseload.objects.filter(**_on("staff", user), **side("case_manager"), is_active=True,
                                                 role=Caseload.Role.CASE_MANAGER),
-        "leads_school": StaffAssignment.objects.filter(**_on("user", user), **_on("school__students", student),
+        "leads_school": StaffAssignment.objects.filter(**_on("user", user), **side("leads_school"),
                                                        role=StaffAssignment.Role.SCHOOL_LEADER),
         # The director's rule covers students with an IEP or a 504 plan, and students referred for a special
         # education evaluation (Child Find, issue 20.5): the district answers for the evaluation's deadline.
         "directs": StaffAssignment.objects.filter(
             Q(district__schools__students__plan__in=PLANS) | Q(district__schools__students__mtss_referrals__isnull=False),
-            **_on("user", user), **_on("district__schools__students", student), role=StaffAssignment.Role.SPED_DIRECTOR),
-        "guardian": guardianships_with_rights().filter(**_on("guardian", user), **_on("student", student)),
-        "iep_team": team_member.objects.filter(**_on("user", user), **_on("plan__student", student), plan__is_current=True),
-        "owns_input": _owned_inputs().filter(**_on("assigned_to", user), **_on("student", student)),
+            **_on("user", user), **side("directs"), role=StaffAssignment.Role.SPED_DIRECTOR),
+        "guardian": guardianships_with_rights().filter(**_on("guardian", user), **side("guardian")),
+        "iep_team": team_member.objects.filter(**_on("user", user), **side("iep_team"), plan__is_current=True),
+        "owns_input": _owned_inputs().filter(**_on("assigned_to", user), **side("owns_input")),
         # MTSS (issue 20): a seat on the problem-solving team of the student's school; giving an active support plan.
-        "mtss_team": team_seat.objects.filter(**_on("user", user), **_on("school__students", student)),
-        "interventionist": support_plan.objects.filter(**_on("interventionist", user), **_on("student", student),
+        "mtss_team": team_seat.objects.filter(**_on("user", user), **side("mtss_team")),
+        "interventionist": support_plan.objects.filter(**_on("interventionist", user), **side("interventionist"),
                                                        is_active=True),
     }  # fmt: skip
 
@@ -478,28 +494,43 @@ def _any(rows: dict[str, QuerySet], names) -> Q:
     return found
 
 
-def visible_students(user: User) -> QuerySet[Student]:
-    """Students `user` may see: the list form of `can_see_student`."""
+def _student_ids(user, names, with_self: bool = False) -> QuerySet:
+    """The ids of the students `user` holds one of the relationships `names` with (and their own record, with
+    `with_self`): one set-based SELECT per relationship, joined by UNION ALL. PostgreSQL reads each from its
+    index and hashes the lot, instead of testing every student of the district against an OR of correlated
+    EXISTS (bench/README.md)."""
+    rows = _relationship_rows(user, None)
+    parts = [rows[name].values_list(STUDENT_FIELD[name], flat=True).order_by() for name in names]
+    if with_self:
+        parts.append(Student.objects.filter(user=user).values_list("pk", flat=True).order_by())
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def _list_form(form: str, user: User, names, *, with_self: bool = False) -> QuerySet[Student]:
+    """The students `user` holds one of `names` with: the list form of a rule, for any query to filter on. Its SQL
+    is compiled once per process and day (roster.compiled) and bound to the person, as the door's is."""
     if not user.is_authenticated or not user.is_active:
         return Student.objects.none()
-    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), SEES_STUDENT) | Q(user=user))
+    query = compiled(f"list:{form}", partial(_student_ids, names=names, with_self=with_self), user=STAND_IN_PK)
+    # Django compiled this SQL from our own querysets; every value is a bound parameter.
+    return Student.objects.filter(pk__in=RawSQL(query.sql, query.params_for(user=user.pk)))  # nosec B611 (ORM-built SQL, values bound)
+
+
+def visible_students(user: User) -> QuerySet[Student]:
+    """Students `user` may see: the list form of `can_see_student`."""
+    return _list_form("visible", user, SEES_STUDENT, with_self=True)
 
 
 def guarded_students(user: User) -> QuerySet[Student]:
     """Students of whom `user` is a guardian with rights to the record: the list form of `is_guardian_of`
     (`family_portal.view_child`), so the family pages list exactly the children they open."""
-    if not user.is_authenticated or not user.is_active:
-        return Student.objects.none()
-    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), ("guardian",)))
+    return _list_form("guarded", user, ("guardian",))
 
 
 def reviewable_students(user: User) -> QuerySet[Student]:
     """Students whose inputs `user` reviews: the list form of `iep.review_queue` (students with an IEP, for
     their case manager and the district's director of special education)."""
-    if not user.is_authenticated or not user.is_active:
-        return Student.objects.none()
-    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), ("case_manager", "directs")),
-                                  plan=Student.Plan.IEP)
+    return _list_form("reviewable", user, ("case_manager", "directs")).filter(plan=Student.Plan.IEP)
 
 
 # The relationships of `mtss.view` (mtss_staff above): the staff who work with the student, the school's
@@ -509,17 +540,13 @@ MTSS_STAFF = ("teaches", "has_on_caseload", "leads_school", "directs", "mtss_tea
 
 def mtss_students(user: User) -> QuerySet[Student]:
     """Students whose tiered supports and referrals `user` may see: the list form of `mtss.view`."""
-    if not user.is_authenticated or not user.is_active:
-        return Student.objects.none()
-    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), MTSS_STAFF))
+    return _list_form("mtss", user, MTSS_STAFF)
 
 
 def screening_students(user: User) -> QuerySet[Student]:
     """Students whose screening results `user` may import (the list form of mtss.import_screening, per student): the
     students of the schools they lead or whose problem-solving team they sit on."""
-    if not user.is_authenticated or not user.is_active:
-        return Student.objects.none()
-    return Student.objects.filter(_any(_relationship_rows(user, OuterRef("pk")), ("leads_school", "mtss_team")))
+    return _list_form("screening", user, ("leads_school", "mtss_team"))
 
 
 # --- The reverse forms: who holds a relationship with this student (or these students) -------------------

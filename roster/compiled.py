@@ -56,6 +56,10 @@ class Compiled:
             bound["uuid"] = self.uuid_field.get_db_prep_value(self.uuid_field.to_python(bound["uuid"]), connection)
         return [bound[slot] if slot else param for slot, param in zip(self.slots, self.params)]
 
+    def params_for(self, **values) -> list:
+        """The parameters of the stored SQL for a request's values (for a RawSQL in another query)."""
+        return self._bind(values)
+
     def first_row(self, **values) -> tuple | None:
         """The first row, through the fields' converters (booleans, UUIDs and dates as the ORM returns them)."""
         with connections[self.db].cursor() as cursor:

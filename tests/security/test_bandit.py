@@ -13,7 +13,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 PRODUCT = ["accounts", "audit", "competencies", "config", "credentials", "family_portal", "iep", "notifications", "paths",
-           "privacy", "profiles", "roster", "manage.py"]
+           "mtss", "privacy", "profiles", "roster", "sso", "student_home", "manage.py"]
 
 
 def test_bandit_finds_nothing_unreviewed():
