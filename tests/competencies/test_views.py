@@ -54,6 +54,19 @@ def test_grid_cells_carry_symbol_and_words_not_only_colour(client, teacher, sect
     assert 'style=' not in html and "<script>" not in html
 
 
+def test_grid_cells_escape_a_level_name_from_an_imported_scale(client, teacher, section, framework, competencies, student):
+    """T4: a level's name comes from an imported framework; the grid prints it as text, never as markup (its cells are
+    printed in Python, not by the template engine)."""
+    from competencies.models import ProficiencyLevel
+
+    ProficiencyLevel.objects.filter(scale__framework=framework, value=4).update(label='<img src=x onerror="alert(1)">')
+    give(student, competencies[0], 4, teacher)
+    client.force_login(teacher)
+    html = client.get(reverse("competencies:section-grid", args=[section.pk])).content.decode()
+    assert "<img src=x" not in html
+    assert '4<span class="vh"> &lt;img src=x onerror=&quot;alert(1)&quot;&gt;, mastered</span>' in html
+
+
 def test_grid_filters_by_domain(client, teacher, section, framework, student):
     fractions, decimals = CompetencyFactory(framework=framework, code="NF"), CompetencyFactory(framework=framework, code="NBT")
     a = CompetencyFactory(framework=framework, parent=fractions, code="5.NF.1")
