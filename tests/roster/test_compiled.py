@@ -61,3 +61,38 @@ def test_the_query_is_compiled_again_on_a_new_day(demo, monkeypatch):
 def test_a_query_without_its_stand_in_is_refused(db):
     with pytest.raises(ValueError, match="does not use"):
         compiled.Compiled(Student.objects.filter(pk=1), {"pk": compiled.STAND_IN_PK})
+
+
+LIST_FORMS = {  # each list form and the relationships it stands for, as roster/access.py writes them
+    "visible_students": (access.SEES_STUDENT, True), "guarded_students": (("guardian",), False),
+    "mtss_students": (access.MTSS_STAFF, False), "screening_students": (("leads_school", "mtss_team"), False),
+}
+
+
+def test_every_list_form_binds_to_the_students_the_orm_finds_for_every_demo_person(demo):
+    """The list forms' compiled SQL (one SELECT per relationship, UNION ALL) lists exactly the students an OR of the
+    relationships' EXISTS lists, the form the door's predicate asks (T1.5, P4)."""
+    for user in User.objects.all():
+        rows = access._relationship_rows(user, access.OuterRef("pk"))
+        for name, (relationships, with_self) in LIST_FORMS.items():
+            expected = access._any(rows, relationships) | (access.Q(user=user) if with_self else access.Q(pk__in=[]))
+            orm = set(Student.objects.filter(expected).values_list("pk", flat=True))
+            assert set(getattr(access, name)(_fresh(user)).values_list("pk", flat=True)) == orm, (name, user.email)
+        reviewed = Student.objects.filter(access._any(rows, ("case_manager", "directs")), plan=Student.Plan.IEP)
+        assert set(access.reviewable_students(user).values_list("pk", flat=True)) == set(reviewed.values_list("pk", flat=True))
+
+
+def test_a_list_form_follows_the_day(demo, monkeypatch):
+    """This term's classes: once the term is over, the teacher's list form no longer holds the class's students."""
+    teacher = User.objects.get(email="teacher@demo.test")
+    maya = Student.objects.get(user__email="student@demo.test")
+    assert access.visible_students(_fresh(teacher)).filter(pk=maya.pk).exists()
+    after_term = maya.enrollments.select_related("section__term").first().section.term.end_date + timedelta(days=1)
+    monkeypatch.setattr(compiled.timezone, "localdate", lambda: after_term)
+    monkeypatch.setattr(access.timezone, "localdate", lambda: after_term)
+    still = set(access.visible_students(_fresh(teacher)).values_list("pk", flat=True))
+    orm = set(Student.objects.filter(access._any(access._relationship_rows(teacher, access.OuterRef("pk")), access.SEES_STUDENT))
+              .values_list("pk", flat=True))
+    assert still == orm
+    assert maya.pk not in still  # she was the teacher's by this term's class only
+    assert {key[3] for key in compiled._cache if key[0] == "list:visible"} == {after_term}
