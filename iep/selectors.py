@@ -548,7 +548,11 @@ def deadlines(user: User, *, today: date, horizon_days: int, cutoff, school_id: 
         plan.due = plan.reevaluation_due
     overdue = IEPInput.objects.filter(student__in=students, team=IEPInput.Team.IEP, status__in=IEPInput.OPEN_STATUSES,
                                       created_at__lt=cutoff)
-    oldest = list(overdue.select_related("student__school", "assigned_to").order_by("created_at", "pk")[:OVERDUE_SHOWN])
+    # The oldest are chosen on the inputs' own narrow rows, then only those few are joined to their student, school and
+    # owner (one query): joining first made PostgreSQL join and sort every open input of the district (3x slower).
+    chosen = overdue.order_by("created_at", "pk").values("pk")[:OVERDUE_SHOWN]
+    oldest = list(IEPInput.objects.filter(pk__in=chosen).select_related("student__school", "assigned_to")
+                  .order_by("created_at", "pk"))
     overdue_by_school = dict(overdue.order_by().values_list("student__school_id").annotate(n=Count("pk")))
     per_school = (
         School.objects.filter(students__in=students)

@@ -103,6 +103,7 @@ def _relationship_rows(user, student) -> dict[str, QuerySet]:
 
     team_member = apps.get_model("iep", "TeamMember")  # recorded by the iep app; roster imports no higher app
     team_seat, support_plan = apps.get_model("mtss", "TeamSeat"), apps.get_model("mtss", "SupportPlan")  # the mtss app
+    referral = apps.get_model("mtss", "Referral")
     return {
         "teaches": Enrollment.objects.filter(**side("teaches"), **_on("section__teachers", user),
                                              section__term__start_date__lte=today, section__term__end_date__gte=today),
@@ -114,7 +115,8 @@ def _relationship_rows(user, student) -> dict[str, QuerySet]:
         # The director's rule covers students with an IEP or a 504 plan, and students referred for a special
         # education evaluation (Child Find, issue 20.5): the district answers for the evaluation's deadline.
         "directs": StaffAssignment.objects.filter(
-            Q(district__schools__students__plan__in=PLANS) | Q(district__schools__students__mtss_referrals__isnull=False),
+            Q(district__schools__students__plan__in=PLANS)
+            | Q(district__schools__students__in=referral.objects.values("student")),
             **_on("user", user), **side("directs"), role=StaffAssignment.Role.SPED_DIRECTOR),
         "guardian": guardianships_with_rights().filter(**_on("guardian", user), **side("guardian")),
         "iep_team": team_member.objects.filter(**_on("user", user), **side("iep_team"), plan__is_current=True),
@@ -533,6 +535,17 @@ def reviewable_students(user: User) -> QuerySet[Student]:
     return _list_form("reviewable", user, ("case_manager", "directs")).filter(plan=Student.Plan.IEP)
 
 
+def has_caseload(user: User) -> bool:
+    """Whether anyone is on `user`'s caseload (as case manager or provider), from their standing: no query of its own."""
+    return "has_caseload" in standing(user)
+
+
+def reviews_anyone(user: User) -> bool:
+    """Whether `reviewable_students(user)` can hold anyone: its relationships are "case_manager" (a caseload) and
+    "directs" (a director of special education). From the standing: no query of its own."""
+    return bool(standing(user) & {"has_caseload", f"is_{StaffAssignment.Role.SPED_DIRECTOR}"})
+
+
 # The relationships of `mtss.view` (mtss_staff above): the staff who work with the student, the school's
 # problem-solving team and the interventionist.
 MTSS_STAFF = ("teaches", "has_on_caseload", "leads_school", "directs", "mtss_team", "interventionist")
@@ -696,6 +709,7 @@ def _standing_exists(user) -> dict[str, Exists]:
     found["is_student"] = Exists(Student.objects.filter(user=user))
     found["owns_an_input"] = Exists(_owned_inputs().filter(assigned_to=user))
     found["on_mtss_team"] = Exists(apps.get_model("mtss", "TeamSeat").objects.filter(user=user))
+    found["has_caseload"] = Exists(Caseload.objects.filter(staff=user, is_active=True))
     return found
 
 
@@ -710,7 +724,7 @@ def _standing_names() -> tuple[str, ...]:
 
 def standing(user: User) -> frozenset[str]:
     """What `user` is in the district: {"is_<staff assignment role>", "is_family", "is_student", "owns_an_input",
-    "on_mtss_team"}."""
+    "on_mtss_team", "has_caseload"} (a student on their caseload, as case manager or provider)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     memo = getattr(user, "_standing", None)

@@ -74,6 +74,13 @@ def _disagreements() -> list:
                                                    user__is_active=True).values_list("user", flat=True))
         if registry != want:
             found.append(("staff_with_pii_access", district.name, registry ^ want))
+    for u in people:  # the shortcuts a page takes before asking a list form (no query of their own) never hide anyone
+        fresh = User.objects.get(pk=u.pk)
+        if reviews[u.pk] and not access.reviews_anyone(fresh):
+            found.append(("reviews_anyone", u.email))
+        on_caseload = Caseload.objects.filter(staff=u, is_active=True, student__in=access.visible_students(u)).exists()
+        if on_caseload and not access.has_caseload(fresh):
+            found.append(("has_caseload", u.email))
     for u in people:
         grid = set(access.grid_sections(u).values_list("pk", flat=True))
         for section in Section.objects.all():
