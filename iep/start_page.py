@@ -36,36 +36,46 @@ def flagged_goals(user: User) -> list[Goal]:
 def iep_needs(user: User, today: date) -> list[NeedsYou]:
     # Most teachers have no caseload and review no one's inputs: for them the answer is known without asking (P2).
     items = []
-    flagged = flagged_goals(user) if has_caseload(user) else []
-    if flagged:
-        items.append(NeedsYou(
-            key="goals-flagged", count=len(flagged),
-            label=ngettext("%(n)d goal flagged: its results are below the aim line",
-                           "%(n)d goals flagged: their results are below the aim line", len(flagged)) % {"n": len(flagged)},
-            url=reverse("iep:student-iep", args=[flagged[0].plan.student.uuid]), link_text=_("Open the first one"),
-            entries=[Entry(g.plan.student.display_name, g.get_area_display(),
-                           reverse("iep:goal-detail", args=[g.plan.student.uuid, g.pk])) for g in flagged[:SHOWN]]))
+    if has_caseload(user):
+        items += _flagged(user)
+    if reviews_anyone(user):
+        items += _waiting(user)
+    if has_caseload(user):
+        items += _due(user, today)
+    return items
+
+
+def _flagged(user: User) -> list[NeedsYou]:
+    flagged = flagged_goals(user)
+    if not flagged:
+        return []
+    return [NeedsYou(
+        key="goals-flagged", count=len(flagged),
+        label=ngettext("%(n)d goal flagged: its results are below the aim line",
+                       "%(n)d goals flagged: their results are below the aim line", len(flagged)) % {"n": len(flagged)},
+        url=reverse("iep:student-iep", args=[flagged[0].plan.student.uuid]), link_text=_("Open the first one"),
+        entries=[Entry(g.plan.student.display_name, g.get_area_display(),
+                       reverse("iep:goal-detail", args=[g.plan.student.uuid, g.pk])) for g in flagged[:SHOWN]])]
+
+
+def _waiting(user: User) -> list[NeedsYou]:
     # The first few and, on each row, how many there are in all (a window count): one query. The uncorrelated EXISTS
-    # is answered once, first: for a teacher who reviews no one, PostgreSQL stops there instead of walking every open
-    # input of the district in date order (27 ms at district scale: bench/README.md).
-    if not reviews_anyone(user):
-        return items
+    # is answered once, first: for someone who reviews no one's inputs now, PostgreSQL stops there instead of walking
+    # every open input of the district in date order (27 ms at district scale: bench/README.md).
     reviewed = reviewable_students(user).filter(pk__in=visible_students(user))
     waiting = list(IEPInput.objects.filter(Exists(reviewed), student__in=reviewed, team=IEPInput.Team.IEP,
                                            status__in=IEPInput.OPEN_STATUSES)
                    .annotate(total=Window(Count("pk"))).select_related("student").order_by("created_at", "pk")[:SHOWN])
-    waiting_count = waiting[0].total if waiting else 0
-    if waiting:
-        items.append(NeedsYou(
-            key="inputs-waiting", count=waiting_count,
-            label=ngettext("%(n)d family input waiting for an answer", "%(n)d family inputs waiting for an answer",
-                           waiting_count) % {"n": waiting_count},
-            url=reverse("iep:queue"), link_text=_("Open the queue"),
-            entries=[Entry(i.student.display_name, _("sent %(day)s") % {"day": date_format(i.created_at.date())},
-                           reverse("iep:input-detail", args=[i.student.uuid, i.pk])) for i in waiting[:SHOWN]]))
-    if has_caseload(user):
-        items += _due(user, today)
-    return items
+    if not waiting:
+        return []
+    count = waiting[0].total
+    return [NeedsYou(
+        key="inputs-waiting", count=count,
+        label=ngettext("%(n)d family input waiting for an answer", "%(n)d family inputs waiting for an answer",
+                       count) % {"n": count},
+        url=reverse("iep:queue"), link_text=_("Open the queue"),
+        entries=[Entry(i.student.display_name, _("sent %(day)s") % {"day": date_format(i.created_at.date())},
+                       reverse("iep:input-detail", args=[i.student.uuid, i.pk])) for i in waiting])]
 
 
 def _due(user: User, today: date) -> list[NeedsYou]:
