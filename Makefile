@@ -10,7 +10,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-CHROMIUM := /usr/bin/chromium
+CHROMIUM := $(shell command -v chromium)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
@@ -38,13 +38,13 @@ run: $(VENV)/.installed-runtime
 # Browser tests need Debian's chromium. Locally they are skipped (and we say so);
 # in CI (CI=true) a missing browser is a failure, never a silent skip.
 check-chromium:
-	@if [ -x $(CHROMIUM) ]; then \
+	@if [ -n "$(CHROMIUM)" ]; then \
 		echo "make: browser tests (tests/e2e) will run with $(CHROMIUM)"; \
 	elif [ "$$CI" = "true" ]; then \
-		echo "make: ERROR: $(CHROMIUM) is missing and CI=true: browser tests cannot be skipped in CI" >&2; \
+		echo "make: ERROR: chromium is missing and CI=true: browser tests cannot be skipped in CI" >&2; \
 		exit 1; \
 	else \
-		echo "make: WARNING: $(CHROMIUM) is missing: browser tests (tests/e2e) will be SKIPPED (apt-get install chromium)"; \
+		echo "make: WARNING: chromium is missing: browser tests (tests/e2e) will be SKIPPED (apt-get install chromium)"; \
 	fi
 
 test: $(VENV)/.installed-dev check-chromium

@@ -30,6 +30,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parents[2]
 LOG = Path(tempfile.gettempdir()) / "waypoint-bench-gunicorn.log"
 SCRIPT = Path(__file__).with_name("mix.lua")
@@ -71,16 +73,14 @@ def start_gunicorn(port: int, workers: int, threads: int, env: dict, root: Path 
 
 
 def workers_rss_mb(master: int) -> float:
-    """Resident memory of gunicorn's workers (the master's children), from /proc."""
+    """Resident memory of gunicorn's workers (the master's children)."""
     total = 0
     for pid in gunicorn_pids(master)[1:]:
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
+            total += psutil.Process(pid).memory_info().rss
+        except psutil.Error:
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        total += int(fields.get("VmRSS", "0 kB").split()[0])
-    return round(total / 1024, 1)
+    return round(total / 1024**2, 1)
 
 
 def signed_in(casts: list, role: str) -> list[str]:
@@ -123,33 +123,27 @@ def plans(users: int) -> tuple[list[tuple[str, list[str]]], list[tuple[str, str,
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a live process (/proc/PID/stat, clock ticks)."""
+    """User + system CPU of a live process (0 once it has gone)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return times.user + times.system
 
 
 def gunicorn_pids(master: int) -> list[int]:
-    found = [master]
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                status = (entry / "status").read_text()
-            except OSError:
-                continue
-            if f"\nPPid:\t{master}\n" in status:
-                found.append(int(entry.name))
-    return found
+    """The master and its workers (its direct children)."""
+    try:
+        return [master, *(child.pid for child in psutil.Process(master).children())]
+    except psutil.Error:
+        return [master]
 
 
 def machine_busy() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine so far (/proc/stat)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    tick = os.sysconf("SC_CLK_TCK")
-    idle = values[3] + values[4]
-    return (sum(values) - idle) / tick, sum(values) / tick
+    """(busy, total) CPU seconds of the whole machine so far: everything but idle and waiting for I/O."""
+    times = psutil.cpu_times()
+    total = sum(times)
+    return total - times.idle - getattr(times, "iowait", 0.0), total
 
 
 def wait_until_idle(master: int, limit: float = 90.0) -> float:

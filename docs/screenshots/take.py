@@ -1,6 +1,7 @@
 """Screenshots for the README: `make screenshots` (or `make run` in one shell, then this script)."""
 
 import os
+import shutil
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -24,7 +25,7 @@ SHOTS = [
 
 def main() -> None:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--headless", "--no-sandbox"])
         for email, start, name, link, viewport in SHOTS:
             page = browser.new_page(viewport=viewport)
             page.goto(BASE + "/sign-in/")

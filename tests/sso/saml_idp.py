@@ -18,6 +18,8 @@ from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
+from sso.saml import XMLSEC
+
 IDP_ENTITY_ID = "https://idp.district.test/saml/metadata"
 SSO_URL = "https://idp.district.test/saml/sso"
 SP_ENTITY_ID = "http://testserver/sign-in/saml/metadata/"
@@ -54,7 +56,7 @@ class SamlTestProvider:
         config = IdPConfig()
         config.load({
             "entityid": entity_id,
-            "xmlsec_binary": "/usr/bin/xmlsec1",
+            "xmlsec_binary": XMLSEC,  # the one the product uses (sso.saml)
             "key_file": str(self.key_file), "cert_file": str(self.cert_file),
             "service": {"idp": {
                 "endpoints": {"single_sign_on_service": [(SSO_URL, BINDING_HTTP_REDIRECT)]},

@@ -18,6 +18,7 @@ import socketserver
 import threading
 import time
 
+import psutil
 import pytest
 
 from iep.models import IEPInput
@@ -98,8 +99,7 @@ def prefork_worker(transactional_db, sink):
 
 
 def _children(pid: int) -> list[int]:
-    with open(f"/proc/{pid}/task/{pid}/children") as f:
-        return [int(p) for p in f.read().split()]
+    return [child.pid for child in psutil.Process(pid).children()]
 
 
 def _wait_for(condition, seconds: float, what: str, log) -> None:
